@@ -1,0 +1,12 @@
+#pragma once
+// Firmware programs the platform can boot (see programs.cpp for the registry).
+#include "firmware/hal.h"
+
+namespace fw {
+// Programs a seeded random matrix, runs VMMs and MVMs on seeded random inputs and checks every
+// result against a float reference computed here, in LSB of the output code.
+Report quickstart(Hal& hal, const BootInfo& boot);
+// Reference-design kernels (Marinella 2018 Tables III-V): one VMM, one MVM and one worst-case OPU
+// (every cell updated) on the whole core of every tile.
+Report paper_kernels(Hal& hal, const BootInfo& boot);
+}  // namespace fw

@@ -1,0 +1,119 @@
+#include "firmware/tile_driver.h"
+
+#include <cstdio>
+#include <cstring>
+
+#include "models/tile/regmap.h"
+
+namespace fw {
+
+namespace rm = xbar::regmap;
+
+namespace {
+std::uint32_t fbits(float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+const char* error_name(std::uint32_t e) {
+    switch (e) {
+        case rm::ERR_BUSY: return "busy";
+        case rm::ERR_BAD_COMMAND: return "bad command";
+        case rm::ERR_BAD_REGION: return "bad region (ACTIVE_ROWS/ACTIVE_COLS)";
+        case rm::ERR_BAD_OFFSET: return "vector does not fit its buffer (IN/OUT/AUX_OFFSET)";
+        case rm::ERR_BAD_SCALE: return "bad full scale (FWD/BWD_FULLSCALE or OPU_SCALE)";
+        case rm::ERR_BUS: return "the tile's own bus access failed (WEIGHT_ADDR/DMA)";
+        default: return "unknown error";
+    }
+}
+}  // namespace
+
+TileDriver::TileDriver(Hal& hal, std::uint64_t base, unsigned irq_line, std::string name)
+    : m_hal(hal), m_base(base), m_irq(irq_line), m_name(std::move(name)) {}
+
+void TileDriver::probe() {
+    const std::uint32_t id = m_hal.read32(reg(rm::ID));
+    if (id != rm::kTileId) {
+        char buf[128];
+        std::snprintf(buf, sizeof buf, "%s: ID register reads 0x%08x, expected 0x%08x", m_name.c_str(), id,
+                      rm::kTileId);
+        throw DeviceError(buf);
+    }
+    m_rows = int(m_hal.read32(reg(rm::ROWS)));
+    m_cols = int(m_hal.read32(reg(rm::COLS)));
+    const std::uint32_t bits = m_hal.read32(reg(rm::BITS));
+    m_bits_in = bits & 0xFF;
+    m_bits_out = (bits >> 8) & 0xFF;
+    m_bits_x = (bits >> 16) & 0xFF;
+    m_bits_delta = (bits >> 24) & 0xFF;
+    m_hal.write32(reg(rm::IRQ_ENABLE), rm::IRQ_CMD_DONE);
+}
+
+void TileDriver::set_region(int rows, int cols) {
+    m_hal.write32(reg(rm::ACTIVE_ROWS), std::uint32_t(rows));
+    m_hal.write32(reg(rm::ACTIVE_COLS), std::uint32_t(cols));
+}
+
+void TileDriver::write_input(std::uint32_t offset, const std::int8_t* codes, std::size_t n) {
+    m_hal.write(m_base + rm::IN_BUF + offset, codes, n);
+}
+
+void TileDriver::read_output(std::uint32_t offset, std::int8_t* codes, std::size_t n) {
+    m_hal.read(m_base + rm::OUT_BUF + offset, codes, n);
+}
+
+void TileDriver::issue(std::uint32_t command) {
+    m_last_cmd = command;
+    m_hal.write32(reg(rm::CMD), command);
+}
+
+void TileDriver::wait_done() {
+    m_hal.wait_irq(m_irq);
+    const std::uint32_t status = m_hal.read32(reg(rm::STATUS));
+    m_hal.write32(reg(rm::IRQ_STATUS), rm::IRQ_CMD_DONE);
+    if (status & rm::ST_ERROR) {
+        const std::uint32_t e = m_hal.read32(reg(rm::ERROR_CODE));
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "%s: command %u failed: STATUS=0x%x ERROR_CODE=%u (%s)", m_name.c_str(),
+                      m_last_cmd, status, e, error_name(e));
+        throw DeviceError(buf);
+    }
+}
+
+void TileDriver::vmm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
+    m_hal.write32(reg(rm::IN_OFFSET), in_off);
+    m_hal.write32(reg(rm::OUT_OFFSET), out_off);
+    m_hal.write32(reg(rm::FWD_FULLSCALE), fbits(fs));
+    issue(rm::CMD_VMM);
+    wait_done();
+}
+
+void TileDriver::mvm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
+    m_hal.write32(reg(rm::IN_OFFSET), in_off);
+    m_hal.write32(reg(rm::OUT_OFFSET), out_off);
+    m_hal.write32(reg(rm::BWD_FULLSCALE), fbits(fs));
+    issue(rm::CMD_MVM);
+    wait_done();
+}
+
+void TileDriver::opu(std::uint32_t x_off, std::uint32_t d_off, float scale) {
+    m_hal.write32(reg(rm::IN_OFFSET), x_off);
+    m_hal.write32(reg(rm::AUX_OFFSET), d_off);
+    m_hal.write32(reg(rm::OPU_SCALE), fbits(scale));
+    issue(rm::CMD_OPU);
+    wait_done();
+}
+
+void TileDriver::program(std::uint64_t addr) {
+    m_hal.write64(reg(rm::WEIGHT_ADDR), addr);
+    issue(rm::CMD_PROGRAM);
+    wait_done();
+}
+
+void TileDriver::read_back(std::uint64_t addr) {
+    m_hal.write64(reg(rm::WEIGHT_ADDR), addr);
+    issue(rm::CMD_READBACK);
+    wait_done();
+}
+
+}  // namespace fw

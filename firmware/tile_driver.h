@@ -1,0 +1,50 @@
+#pragma once
+// Tile driver: the firmware's view of one tile, built on the HAL and the register map only.
+#include <cstdint>
+#include <string>
+
+#include "firmware/hal.h"
+
+namespace fw {
+
+class TileDriver {
+public:
+    TileDriver(Hal& hal, std::uint64_t base, unsigned irq_line, std::string name);
+
+    // Checks the ID register, reads the geometry and code widths, enables the done interrupt.
+    void probe();
+    int rows() const { return m_rows; }
+    int cols() const { return m_cols; }
+    int bits_in() const { return m_bits_in; }
+    int bits_out() const { return m_bits_out; }
+    int bits_x() const { return m_bits_x; }
+    int bits_delta() const { return m_bits_delta; }
+    const std::string& name() const { return m_name; }
+
+    void set_region(int rows, int cols);
+    void write_input(std::uint32_t offset, const std::int8_t* codes, std::size_t n);
+    void read_output(std::uint32_t offset, std::int8_t* codes, std::size_t n);
+
+    // Each call issues one command and waits for its interrupt; a device error throws DeviceError.
+    void vmm(std::uint32_t in_off, std::uint32_t out_off, float fullscale);
+    void mvm(std::uint32_t in_off, std::uint32_t out_off, float fullscale);
+    void opu(std::uint32_t x_off, std::uint32_t d_off, float scale);
+    void program(std::uint64_t weights_bus_addr);
+    void read_back(std::uint64_t weights_bus_addr);
+
+    // Issue without waiting (for overlapping several tiles), then wait.
+    void issue(std::uint32_t command);
+    void wait_done();
+
+private:
+    std::uint64_t reg(std::uint64_t off) const { return m_base + off; }
+
+    Hal& m_hal;
+    std::uint64_t m_base;
+    unsigned m_irq;
+    std::string m_name;
+    std::uint32_t m_last_cmd = 0;
+    int m_rows = 0, m_cols = 0, m_bits_in = 0, m_bits_out = 0, m_bits_x = 0, m_bits_delta = 0;
+};
+
+}  // namespace fw

@@ -1,0 +1,61 @@
+#pragma once
+// The interface every crossbar core variant implements (analog_reram, digital_reram, sram).
+// A core owns the weights and the numerics; a kernel call changes values and returns what it cost
+// as event counts (indices into the core's action table) and a latency. The tile model turns the
+// latency into simulated time and the counts into ledger entries. No SystemC here.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/energy/analog_costs.h"
+
+namespace xbar::cores {
+
+// Codes on the data path are sign-magnitude integers stored in int8: value in [-M, M] with
+// M = 2^(bits-1) - 1. A code c stands for the real value c / M of the full scale.
+inline int code_max(int bits) { return (1 << (bits - 1)) - 1; }
+// Round half away from zero (symmetric, as sign-magnitude hardware does), then saturate.
+std::int8_t quantize(double value_over_fullscale, int bits);
+
+struct KernelCost {
+    double latency_ns = 0;
+    std::vector<std::pair<int, double>> events;  // (action index, count)
+};
+
+// Active region of a kernel: the leading rows x cols of the array.
+struct Region {
+    int rows, cols;
+};
+
+struct CodeFormat {
+    int bits_in, bits_out, bits_x, bits_delta;
+};
+
+class CrossbarCore {
+public:
+    virtual ~CrossbarCore() = default;
+    virtual const char* variant() const = 0;
+    virtual int rows() const = 0;
+    virtual int cols() const = 0;
+    virtual CodeFormat format() const = 0;
+    virtual const std::vector<energy::ActionCost>& actions() const = 0;
+    virtual std::vector<energy::AreaItem> area() const = 0;
+    // Activity assumption used for event counts: "nominal" (paper's 50 %) or "data".
+    virtual const char* activity() const = 0;
+
+    // Forward: y_j = sum_i W_ij x_i over the region; x has r.rows codes (bits_in), y gets r.cols
+    // codes (bits_out) of y / out_fullscale.
+    virtual KernelCost vmm(Region r, const std::int8_t* x, std::int8_t* y, float out_fullscale) = 0;
+    // Transpose: z_i = sum_j W_ij d_j; d has r.cols codes, z gets r.rows codes.
+    virtual KernelCost mvm(Region r, const std::int8_t* d, std::int8_t* z, float out_fullscale) = 0;
+    // Rank-1 update W_ij += scale * (x_i / Mx) * (d_j / Md): x has r.rows codes (bits_x), d has
+    // r.cols codes (bits_delta).
+    virtual KernelCost opu(Region r, const std::int8_t* x, const std::int8_t* d, float scale) = 0;
+    // Serial program of the region from row-major target weights (leading dimension r.cols).
+    virtual KernelCost program(Region r, const float* w) = 0;
+    // Serial read-back of the region (row-major, leading dimension r.cols).
+    virtual KernelCost read_back(Region r, float* w) = 0;
+};
+
+}  // namespace xbar::cores

@@ -1,0 +1,69 @@
+#include "models/dram/dram.h"
+
+#include <cstring>
+
+namespace xbar::models {
+
+using namespace sc_core;
+
+Dram::Dram(sc_module_name name, const DramParams& p) : sc_module(name), socket("socket"), m_p(p), m_mem(p.size_bytes, 0) {
+    socket.register_b_transport(this, &Dram::b_transport);
+    socket.register_transport_dbg(this, &Dram::transport_dbg);
+    socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+}
+
+bool Dram::check(tlm::tlm_generic_payload& gp) const {
+    const std::uint64_t a = gp.get_address(), n = gp.get_data_length();
+    if (n == 0 || a >= m_mem.size() || n > m_mem.size() - a) {
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return false;
+    }
+    if (gp.get_command() != tlm::TLM_READ_COMMAND && gp.get_command() != tlm::TLM_WRITE_COMMAND) {
+        gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+        return false;
+    }
+    if (gp.get_byte_enable_ptr()) {
+        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return false;
+    }
+    if (gp.get_streaming_width() < n) {
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return false;
+    }
+    return true;
+}
+
+void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+    if (!check(gp)) return;
+    unsigned char* p = m_mem.data() + gp.get_address();
+    if (gp.is_read()) std::memcpy(gp.get_data_ptr(), p, gp.get_data_length());
+    else std::memcpy(p, gp.get_data_ptr(), gp.get_data_length());
+    delay += sc_time(m_p.latency_ns + double(gp.get_data_length()) / m_p.bytes_per_ns, SC_NS);
+    gp.set_dmi_allowed(true);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned Dram::transport_dbg(tlm::tlm_generic_payload& gp) {
+    const std::uint64_t a = gp.get_address();
+    if (a >= m_mem.size()) {
+        gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+        return 0;
+    }
+    const std::uint64_t n = std::min<std::uint64_t>(gp.get_data_length(), m_mem.size() - a);
+    if (gp.is_read()) std::memcpy(gp.get_data_ptr(), m_mem.data() + a, n);
+    else if (gp.is_write()) std::memcpy(m_mem.data() + a, gp.get_data_ptr(), n);
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+    return static_cast<unsigned>(n);
+}
+
+bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
+    dmi.allow_read_write();
+    dmi.set_dmi_ptr(m_mem.data());
+    dmi.set_start_address(0);
+    dmi.set_end_address(m_mem.size() - 1);
+    dmi.set_read_latency(sc_time(m_p.latency_ns, SC_NS));
+    dmi.set_write_latency(sc_time(m_p.latency_ns, SC_NS));
+    return true;
+}
+
+}  // namespace xbar::models

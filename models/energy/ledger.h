@@ -1,0 +1,71 @@
+#pragma once
+// The energy ledger: every model reports *actions* (an ADC conversion, a driver transition, a
+// wire charge...) to one ledger. Actions are defined once at elaboration with their per-event
+// energy; the hot path only adds counts. Every energy view (totals, per kernel, per component,
+// per owner, power over time) is computed from the same counts, so the views agree exactly.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace xbar::energy {
+
+// What the hardware was doing when it spent the energy.
+enum class Kernel : std::uint8_t { vmm = 0, mvm, opu, program, readback, dma, bus, count_ };
+constexpr int kKernelCount = static_cast<int>(Kernel::count_);
+const char* kernel_name(Kernel k);
+
+using ActionId = std::uint32_t;
+
+struct ActionDef {
+    std::string owner;      // e.g. "tile0", "interconnect"
+    std::string component;  // e.g. "adc", "array", "temporal_driver"
+    std::string action;     // e.g. "comparator_ns"
+    double energy_pj = 0;   // energy of one event
+    std::string source;     // where the per-event energy comes from (equation, paper section)
+};
+
+// One row of the flat view: events of one action during one kernel type.
+struct LedgerRow {
+    const ActionDef* def;
+    Kernel kernel;
+    double count;
+    double energy_pj;
+};
+
+// Energy spent in a time window by one owner/component (power-over-time view).
+struct PowerSample {
+    std::uint64_t t_start_ps;
+    std::uint64_t t_end_ps;
+    double energy_pj;
+};
+
+class Ledger {
+public:
+    // Define an action (elaboration time). Energy must be finite and >= 0.
+    ActionId define(std::string owner, std::string component, std::string action,
+                    double energy_pj, std::string source);
+
+    // Hot path: `count` events of `id` spread uniformly over [t_start_ps, t_end_ps).
+    void add(ActionId id, Kernel kernel, double count, std::uint64_t t_start_ps,
+             std::uint64_t t_end_ps);
+
+    const std::vector<ActionDef>& actions() const { return m_defs; }
+    std::vector<LedgerRow> rows() const;  // non-zero rows, in definition order
+    double total_pj() const;
+    double total_pj(Kernel k) const;
+    double count(ActionId id, Kernel k) const { return m_counts[id * kKernelCount + int(k)]; }
+    // Energy per fixed window of `window_ps` for the whole ledger (all owners).
+    std::vector<PowerSample> power(std::uint64_t window_ps, std::uint64_t t_end_ps) const;
+
+private:
+    struct Span {
+        ActionId id;
+        std::uint64_t t0, t1;
+        double energy_pj;
+    };
+    std::vector<ActionDef> m_defs;
+    std::vector<double> m_counts;  // [action][kernel]
+    std::vector<Span> m_spans;     // for power over time
+};
+
+}  // namespace xbar::energy

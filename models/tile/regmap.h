@@ -1,0 +1,77 @@
+#pragma once
+// Tile register map: the hardware/software contract. Included by the tile model and by firmware,
+// and by nothing else of the models. No SystemC here. All registers are 32 bits, little endian,
+// accessed with 4-byte (or 8-byte for the 64-bit address pairs) aligned transactions.
+#include <cstdint>
+
+namespace xbar::regmap {
+
+constexpr std::uint32_t kTileId = 0x58424152;  // "XBAR"
+constexpr std::uint32_t kTileVersion = 0x00010000;
+
+// Offsets inside one tile window.
+enum : std::uint64_t {
+    ID = 0x000,            // RO  kTileId
+    VERSION = 0x004,       // RO  kTileVersion
+    ROWS = 0x008,          // RO  crossbar rows
+    COLS = 0x00C,          // RO  crossbar columns
+    BITS = 0x010,          // RO  [7:0] bits_in, [15:8] bits_out, [23:16] bits_x, [31:24] bits_delta
+    VARIANT = 0x014,       // RO  0 analog_reram, 1 digital_reram, 2 sram
+    CMD = 0x020,           // WO  writing a Command starts it
+    STATUS = 0x024,        // RO  Status bits
+    IRQ_ENABLE = 0x028,    // RW  IrqBits that raise the interrupt line
+    IRQ_STATUS = 0x02C,    // R/W1C IrqBits: a command / a DMA finished
+    ACTIVE_ROWS = 0x030,   // RW  rows of the region a kernel uses (1..ROWS)
+    ACTIVE_COLS = 0x034,   // RW  columns of the region (1..COLS)
+    IN_OFFSET = 0x038,     // RW  byte offset of the input vector in the input buffer
+    OUT_OFFSET = 0x03C,    // RW  byte offset of the result in the output buffer
+    AUX_OFFSET = 0x040,    // RW  byte offset of the OPU delta vector in the input buffer
+    FWD_FULLSCALE = 0x044, // RW  float32: VMM output value mapped to the top ADC code
+    BWD_FULLSCALE = 0x048, // RW  float32: MVM output value mapped to the top ADC code
+    OPU_SCALE = 0x04C,     // RW  float32: weight change for full-scale x and delta
+    WEIGHT_ADDR = 0x050,   // RW  64-bit bus address of a float32 row-major matrix (PROGRAM/READBACK)
+    ERROR_CODE = 0x058,    // RO  last error (ErrorCode)
+    KERNELS_DONE = 0x05C,  // RO  commands completed
+    DMA_SRC = 0x060,       // RW  64-bit bus address
+    DMA_DST = 0x068,       // RW  64-bit bus address
+    DMA_LEN = 0x070,       // RW  bytes
+    DMA_CTRL = 0x074,      // WO  bit 0: start
+    DMA_STATUS = 0x078,    // RO  bit 0 busy, bit 1 done, bit 2 error
+
+    IN_BUF = 0x10000,      // input SRAM buffer (codes, int8)
+    OUT_BUF = 0x20000,     // output SRAM buffer (codes, int8)
+    WINDOW_SIZE = 0x100000 // one tile occupies 1 MiB of the address map
+};
+constexpr std::uint64_t kBufBytes = 0x10000;  // each buffer is 64 KiB
+
+enum Command : std::uint32_t {
+    CMD_NOP = 0,
+    CMD_VMM = 1,       // out[OUT_OFFSET..] = Q(W^T in[IN_OFFSET..] / FWD_FULLSCALE)
+    CMD_MVM = 2,       // out[OUT_OFFSET..] = Q(W in[IN_OFFSET..] / BWD_FULLSCALE)
+    CMD_OPU = 3,       // W += OPU_SCALE * x (in[IN_OFFSET..]) outer delta (in[AUX_OFFSET..])
+    CMD_PROGRAM = 4,   // serial write of the region from WEIGHT_ADDR (fetched by the tile's DMA)
+    CMD_READBACK = 5,  // serial read of the region to WEIGHT_ADDR
+};
+
+enum Status : std::uint32_t {
+    ST_BUSY = 1u << 0,
+    ST_DONE = 1u << 1,
+    ST_ERROR = 1u << 2,
+};
+
+enum IrqBits : std::uint32_t {
+    IRQ_CMD_DONE = 1u << 0,
+    IRQ_DMA_DONE = 1u << 1,
+};
+
+enum ErrorCode : std::uint32_t {
+    ERR_NONE = 0,
+    ERR_BUSY = 1,         // command written while another runs
+    ERR_BAD_COMMAND = 2,  // unknown command number
+    ERR_BAD_REGION = 3,   // ACTIVE_ROWS/COLS out of range
+    ERR_BAD_OFFSET = 4,   // vector does not fit in its buffer
+    ERR_BAD_SCALE = 5,    // full scale not finite and > 0
+    ERR_BUS = 6,          // the tile's own bus access (weights fetch, DMA) failed
+};
+
+}  // namespace xbar::regmap

@@ -1,0 +1,379 @@
+#include "models/tile/tile.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace xbar::models {
+
+using namespace sc_core;
+namespace rm = xbar::regmap;
+using energy::Kernel;
+
+namespace {
+std::uint32_t float_bits(float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+float bits_float(std::uint32_t u) {
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+Kernel kernel_of(std::uint32_t cmd) {
+    switch (cmd) {
+        case rm::CMD_VMM: return Kernel::vmm;
+        case rm::CMD_MVM: return Kernel::mvm;
+        case rm::CMD_OPU: return Kernel::opu;
+        case rm::CMD_PROGRAM: return Kernel::program;
+        default: return Kernel::readback;
+    }
+}
+}  // namespace
+
+Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::CrossbarCore> core,
+           energy::Ledger& ledger, trace::Timeline& timeline)
+    : sc_module(name),
+      target_socket("target_socket"),
+      initiator_socket("initiator_socket"),
+      irq("irq"),
+      m_p(p),
+      m_core(std::move(core)),
+      m_ledger(ledger),
+      m_timeline(timeline),
+      m_active_rows(m_core->rows()),
+      m_active_cols(m_core->cols()),
+      m_in_buf(rm::kBufBytes, 0),
+      m_out_buf(rm::kBufBytes, 0),
+      m_state("state"),
+      m_busy("busy"),
+      m_dma_busy("dma_busy") {
+    target_socket.register_b_transport(this, &Tile::b_transport);
+    target_socket.register_transport_dbg(this, &Tile::transport_dbg);
+    for (const auto& a : m_core->actions())
+        m_action_ids.push_back(m_ledger.define(basename(), a.component, a.action, a.energy_pj, a.source));
+    m_kernel_track = m_timeline.track(basename(), "kernels");
+    m_dma_track = m_timeline.track(basename(), "dma");
+    SC_THREAD(command_thread);
+    SC_THREAD(dma_thread);
+    SC_METHOD(drive_irq);
+    sensitive << m_irq_update;
+    dont_initialize();
+}
+
+void Tile::trace(sc_trace_file* tf) const {
+    const std::string n = name();
+    sc_core::sc_trace(tf, m_state, n + ".state");
+    sc_core::sc_trace(tf, m_busy, n + ".busy");
+    sc_core::sc_trace(tf, m_dma_busy, n + ".dma_busy");
+    sc_core::sc_trace(tf, irq, n + ".irq");
+}
+
+// ---- target side: registers and buffers ---------------------------------------------------
+
+void Tile::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
+    const std::uint64_t a = gp.get_address();
+    const unsigned len = gp.get_data_length();
+    unsigned char* data = gp.get_data_ptr();
+    if (gp.get_command() == tlm::TLM_IGNORE_COMMAND) {
+        gp.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+        return;
+    }
+    if (gp.get_byte_enable_ptr()) {
+        gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+        return;
+    }
+    if (gp.get_streaming_width() < len) {
+        gp.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    // Buffers: any length inside one buffer.
+    for (auto [base, buf] : {std::pair{std::uint64_t(rm::IN_BUF), &m_in_buf},
+                             std::pair{std::uint64_t(rm::OUT_BUF), &m_out_buf}}) {
+        if (a >= base && a - base < rm::kBufBytes) {
+            if (len == 0 || len > rm::kBufBytes - (a - base)) {
+                gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+                return;
+            }
+            auto* p = reinterpret_cast<unsigned char*>(buf->data()) + (a - base);
+            if (gp.is_read()) std::memcpy(data, p, len);
+            else std::memcpy(p, data, len);
+            delay += sc_time(double(len) / m_p.buffer_bytes_per_ns, SC_NS);
+            gp.set_response_status(tlm::TLM_OK_RESPONSE);
+            return;
+        }
+    }
+    // Registers: aligned 4-byte accesses, or 8-byte accesses to a 64-bit pair.
+    if (a >= 0x1000 || (len != 4 && len != 8) || a % len != 0) {
+        gp.set_response_status(a >= 0x1000 ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_BURST_ERROR_RESPONSE);
+        return;
+    }
+    delay += sc_time(m_p.reg_access_ns, SC_NS);
+    for (unsigned w = 0; w < len / 4; ++w) {
+        std::uint32_t v;
+        if (gp.is_read()) {
+            if (!reg_read(a + 4 * w, v)) {
+                gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+                return;
+            }
+            std::memcpy(data + 4 * w, &v, 4);
+        } else {
+            std::memcpy(&v, data + 4 * w, 4);
+            if (!reg_write(a + 4 * w, v, delay)) {
+                gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+                return;
+            }
+        }
+    }
+    gp.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned Tile::transport_dbg(tlm::tlm_generic_payload& gp) {
+    // Debug access reaches the buffers only (no side effects on registers).
+    const std::uint64_t a = gp.get_address();
+    for (auto [base, buf] : {std::pair{std::uint64_t(rm::IN_BUF), &m_in_buf},
+                             std::pair{std::uint64_t(rm::OUT_BUF), &m_out_buf}})
+        if (a >= base && a - base < rm::kBufBytes) {
+            const unsigned n = std::min<std::uint64_t>(gp.get_data_length(), rm::kBufBytes - (a - base));
+            auto* p = reinterpret_cast<unsigned char*>(buf->data()) + (a - base);
+            if (gp.is_read()) std::memcpy(gp.get_data_ptr(), p, n);
+            else if (gp.is_write()) std::memcpy(p, gp.get_data_ptr(), n);
+            gp.set_response_status(tlm::TLM_OK_RESPONSE);
+            return n;
+        }
+    gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+}
+
+bool Tile::reg_read(std::uint64_t off, std::uint32_t& v) const {
+    const auto f = m_core->format();
+    switch (off) {
+        case rm::ID: v = rm::kTileId; return true;
+        case rm::VERSION: v = rm::kTileVersion; return true;
+        case rm::ROWS: v = m_core->rows(); return true;
+        case rm::COLS: v = m_core->cols(); return true;
+        case rm::BITS: v = f.bits_in | f.bits_out << 8 | f.bits_x << 16 | std::uint32_t(f.bits_delta) << 24; return true;
+        case rm::VARIANT: v = m_p.variant_code; return true;
+        case rm::CMD: v = 0; return true;
+        case rm::STATUS: v = m_status; return true;
+        case rm::IRQ_ENABLE: v = m_irq_enable; return true;
+        case rm::IRQ_STATUS: v = m_irq_status; return true;
+        case rm::ACTIVE_ROWS: v = m_active_rows; return true;
+        case rm::ACTIVE_COLS: v = m_active_cols; return true;
+        case rm::IN_OFFSET: v = m_in_off; return true;
+        case rm::OUT_OFFSET: v = m_out_off; return true;
+        case rm::AUX_OFFSET: v = m_aux_off; return true;
+        case rm::FWD_FULLSCALE: v = float_bits(m_fwd_fs); return true;
+        case rm::BWD_FULLSCALE: v = float_bits(m_bwd_fs); return true;
+        case rm::OPU_SCALE: v = float_bits(m_opu_scale); return true;
+        case rm::WEIGHT_ADDR: v = std::uint32_t(m_weight_addr); return true;
+        case rm::WEIGHT_ADDR + 4: v = std::uint32_t(m_weight_addr >> 32); return true;
+        case rm::ERROR_CODE: v = m_error; return true;
+        case rm::KERNELS_DONE: v = m_done_count; return true;
+        case rm::DMA_SRC: v = std::uint32_t(m_dma_src); return true;
+        case rm::DMA_SRC + 4: v = std::uint32_t(m_dma_src >> 32); return true;
+        case rm::DMA_DST: v = std::uint32_t(m_dma_dst); return true;
+        case rm::DMA_DST + 4: v = std::uint32_t(m_dma_dst >> 32); return true;
+        case rm::DMA_LEN: v = m_dma_len; return true;
+        case rm::DMA_CTRL: v = 0; return true;
+        case rm::DMA_STATUS: v = m_dma_status; return true;
+        default: return false;
+    }
+}
+
+bool Tile::reg_write(std::uint64_t off, std::uint32_t v, const sc_time& delay) {
+    auto lo = [](std::uint64_t& r, std::uint32_t x) { r = (r & ~0xFFFFFFFFull) | x; };
+    auto hi = [](std::uint64_t& r, std::uint32_t x) { r = (r & 0xFFFFFFFFull) | std::uint64_t(x) << 32; };
+    switch (off) {
+        case rm::ID: case rm::VERSION: case rm::ROWS: case rm::COLS: case rm::BITS:
+        case rm::VARIANT: case rm::STATUS: case rm::ERROR_CODE: case rm::KERNELS_DONE:
+        case rm::DMA_STATUS:
+            return true;  // read-only: writes are ignored, as on most hardware
+        case rm::CMD: start_command(v, delay); return true;
+        case rm::IRQ_ENABLE: m_irq_enable = v & (rm::IRQ_CMD_DONE | rm::IRQ_DMA_DONE); update_irq(); return true;
+        case rm::IRQ_STATUS: m_irq_status &= ~v; update_irq(); return true;
+        case rm::ACTIVE_ROWS: m_active_rows = v; return true;
+        case rm::ACTIVE_COLS: m_active_cols = v; return true;
+        case rm::IN_OFFSET: m_in_off = v; return true;
+        case rm::OUT_OFFSET: m_out_off = v; return true;
+        case rm::AUX_OFFSET: m_aux_off = v; return true;
+        case rm::FWD_FULLSCALE: m_fwd_fs = bits_float(v); return true;
+        case rm::BWD_FULLSCALE: m_bwd_fs = bits_float(v); return true;
+        case rm::OPU_SCALE: m_opu_scale = bits_float(v); return true;
+        case rm::WEIGHT_ADDR: lo(m_weight_addr, v); return true;
+        case rm::WEIGHT_ADDR + 4: hi(m_weight_addr, v); return true;
+        case rm::DMA_SRC: lo(m_dma_src, v); return true;
+        case rm::DMA_SRC + 4: hi(m_dma_src, v); return true;
+        case rm::DMA_DST: lo(m_dma_dst, v); return true;
+        case rm::DMA_DST + 4: hi(m_dma_dst, v); return true;
+        case rm::DMA_LEN: m_dma_len = v; return true;
+        case rm::DMA_CTRL:
+            if ((v & 1) && !(m_dma_status & 1)) {
+                m_dma_status = 1;
+                m_dma_event.notify(delay);
+            } else if (v & 1) {
+                m_dma_status |= 4;  // start while busy: error bit, transfer continues
+            }
+            return true;
+        default: return false;
+    }
+}
+
+std::uint32_t Tile::validate(std::uint32_t cmd) const {
+    if (cmd < rm::CMD_VMM || cmd > rm::CMD_READBACK) return rm::ERR_BAD_COMMAND;
+    if (m_active_rows < 1 || m_active_rows > std::uint32_t(m_core->rows()) || m_active_cols < 1 ||
+        m_active_cols > std::uint32_t(m_core->cols()))
+        return rm::ERR_BAD_REGION;
+    auto fits = [](std::uint32_t off, std::uint32_t n) { return off <= rm::kBufBytes && n <= rm::kBufBytes - off; };
+    const std::uint32_t r = m_active_rows, c = m_active_cols;
+    switch (cmd) {
+        case rm::CMD_VMM:
+            if (!fits(m_in_off, r) || !fits(m_out_off, c)) return rm::ERR_BAD_OFFSET;
+            if (!(std::isfinite(m_fwd_fs) && m_fwd_fs > 0)) return rm::ERR_BAD_SCALE;
+            break;
+        case rm::CMD_MVM:
+            if (!fits(m_in_off, c) || !fits(m_out_off, r)) return rm::ERR_BAD_OFFSET;
+            if (!(std::isfinite(m_bwd_fs) && m_bwd_fs > 0)) return rm::ERR_BAD_SCALE;
+            break;
+        case rm::CMD_OPU:
+            if (!fits(m_in_off, r) || !fits(m_aux_off, c)) return rm::ERR_BAD_OFFSET;
+            if (!std::isfinite(m_opu_scale)) return rm::ERR_BAD_SCALE;
+            break;
+        default: break;
+    }
+    return rm::ERR_NONE;
+}
+
+void Tile::start_command(std::uint32_t cmd, const sc_time& delay) {
+    if (m_status & rm::ST_BUSY) {  // guest error: report it, keep running the current command
+        m_error = rm::ERR_BUSY;
+        m_status |= rm::ST_ERROR;
+        return;
+    }
+    m_cmd = cmd;
+    m_status = rm::ST_BUSY;
+    m_error = rm::ERR_NONE;
+    m_cmd_event.notify(delay);
+}
+
+void Tile::update_irq() { m_irq_update.notify(SC_ZERO_TIME); }
+void Tile::drive_irq() { irq.write((m_irq_status & m_irq_enable) != 0); }
+
+void Tile::finish(std::uint32_t error) {
+    m_error = error;
+    m_status = rm::ST_DONE | (error ? std::uint32_t(rm::ST_ERROR) : 0u);
+    ++m_done_count;
+    m_irq_status |= rm::IRQ_CMD_DONE;
+    update_irq();
+    m_busy.write(false);
+    m_state.write(int(TileState::idle));
+}
+
+void Tile::book(Kernel k, const cores::KernelCost& c, sc_time t0, sc_time t1) {
+    for (const auto& [idx, count] : c.events)
+        m_ledger.add(m_action_ids[idx], k, count, t0.value(), t1.value());
+    m_stats[int(k)].count++;
+    m_stats[int(k)].busy_ns += (t1 - t0).to_seconds() * 1e9;
+    if (k == Kernel::vmm || k == Kernel::mvm || k == Kernel::opu)
+        m_stats[int(k)].macs += double(m_active_rows) * double(m_active_cols);
+    m_timeline.slice(m_kernel_track, energy::kernel_name(k), "kernel", t0.value(), t1.value(),
+                     {{"rows", double(m_active_rows)}, {"cols", double(m_active_cols)}});
+}
+
+// ---- the tile's command thread ------------------------------------------------------------
+
+void Tile::command_thread() {
+    for (;;) {
+        wait(m_cmd_event);
+        const std::uint32_t cmd = m_cmd;
+        if (const std::uint32_t err = validate(cmd)) {
+            finish(err);
+            continue;
+        }
+        const Kernel k = kernel_of(cmd);
+        m_busy.write(true);
+        m_state.write(int(cmd));  // TileState follows the command numbering
+        const cores::Region r{int(m_active_rows), int(m_active_cols)};
+        const sc_time t0 = sc_time_stamp();
+        cores::KernelCost cost;
+        std::uint32_t err = rm::ERR_NONE;
+        switch (cmd) {
+            case rm::CMD_VMM:
+                cost = m_core->vmm(r, &m_in_buf[m_in_off], &m_out_buf[m_out_off], m_fwd_fs);
+                break;
+            case rm::CMD_MVM:
+                cost = m_core->mvm(r, &m_in_buf[m_in_off], &m_out_buf[m_out_off], m_bwd_fs);
+                break;
+            case rm::CMD_OPU:
+                cost = m_core->opu(r, &m_in_buf[m_in_off], &m_in_buf[m_aux_off], m_opu_scale);
+                break;
+            case rm::CMD_PROGRAM: {
+                std::vector<float> w(std::size_t(r.rows) * r.cols);
+                if (!bus_copy(true, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4)) {
+                    err = rm::ERR_BUS;
+                    break;
+                }
+                cost = m_core->program(r, w.data());
+                break;
+            }
+            case rm::CMD_READBACK: {
+                std::vector<float> w(std::size_t(r.rows) * r.cols);
+                cost = m_core->read_back(r, w.data());
+                wait(sc_time(cost.latency_ns, SC_NS));
+                book(k, cost, t0, sc_time_stamp());
+                cost = {};
+                if (!bus_copy(false, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4))
+                    err = rm::ERR_BUS;
+                finish(err);
+                continue;
+            }
+        }
+        if (err == rm::ERR_NONE) {
+            const sc_time t1 = sc_time_stamp();  // after any weight fetch
+            wait(sc_time(cost.latency_ns, SC_NS));
+            book(k, cost, t1, sc_time_stamp());
+        }
+        finish(err);
+    }
+}
+
+bool Tile::bus_copy(bool read, std::uint64_t bus, unsigned char* host, std::uint64_t len) {
+    tlm::tlm_generic_payload gp;
+    for (std::uint64_t done = 0; done < len;) {
+        const unsigned n = unsigned(std::min<std::uint64_t>(m_p.dma_burst_bytes, len - done));
+        sc_time delay = SC_ZERO_TIME;
+        const sc_time t0 = sc_time_stamp();
+        gp.set_command(read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
+        gp.set_address(bus + done);
+        gp.set_data_ptr(host + done);
+        gp.set_data_length(n);
+        gp.set_streaming_width(n);
+        gp.set_byte_enable_ptr(nullptr);
+        gp.set_dmi_allowed(false);
+        gp.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+        initiator_socket->b_transport(gp, delay);
+        if (!gp.is_response_ok()) return false;
+        wait(delay);
+        m_timeline.slice(m_dma_track, read ? "fetch" : "store", "dma", t0.value(), sc_time_stamp().value(),
+                         {{"address", double(bus + done)}, {"bytes", double(n)}});
+        done += n;
+    }
+    return true;
+}
+
+void Tile::dma_thread() {
+    std::vector<unsigned char> staging;
+    for (;;) {
+        wait(m_dma_event);
+        m_dma_busy.write(true);
+        staging.resize(m_dma_len);
+        const bool ok = bus_copy(true, m_dma_src, staging.data(), m_dma_len) &&
+                        bus_copy(false, m_dma_dst, staging.data(), m_dma_len);
+        m_dma_status = 2 | (ok ? 0 : 4);
+        m_irq_status |= rm::IRQ_DMA_DONE;
+        update_irq();
+        m_dma_busy.write(false);
+    }
+}
+
+}  // namespace xbar::models

@@ -1,0 +1,92 @@
+#pragma once
+// A tile: control/status registers, input and output SRAM buffers, one crossbar core behind the
+// CrossbarCore interface, a DMA engine (bus master) and a done interrupt. A kernel command is one
+// register write; the tile thread runs the core numerics, waits the modelled latency, books the
+// core's events in the ledger and raises the interrupt.
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "models/cores/crossbar_core.h"
+#include "models/energy/ledger.h"
+#include "models/tile/regmap.h"
+#include "models/trace/timeline.h"
+
+namespace xbar::models {
+
+struct TileParams {
+    double reg_access_ns = 1.0;        // register read/write
+    double buffer_bytes_per_ns = 32.0; // SRAM buffer port (256 bit at 1 GHz)
+    std::uint32_t dma_burst_bytes = 4096;
+    std::uint32_t variant_code = 0;    // VARIANT register
+};
+
+struct KernelStat {
+    std::uint64_t count = 0;
+    double busy_ns = 0;
+    double macs = 0;  // multiply-accumulates (VMM/MVM) or cell updates (OPU)
+};
+
+// Values of the tile state signal (waves.vcd).
+enum class TileState : int { idle = 0, vmm, mvm, opu, program, readback };
+
+class Tile : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(Tile);
+    tlm_utils::simple_target_socket<Tile> target_socket;       // registers and buffers
+    tlm_utils::simple_initiator_socket<Tile> initiator_socket; // DMA and weight fetch
+    sc_core::sc_out<bool> irq;
+
+    Tile(sc_core::sc_module_name name, const TileParams& p, std::unique_ptr<cores::CrossbarCore> core,
+         energy::Ledger& ledger, trace::Timeline& timeline);
+
+    void trace(sc_core::sc_trace_file* tf) const;
+    const cores::CrossbarCore& core() const { return *m_core; }
+    const KernelStat& stat(energy::Kernel k) const { return m_stats[int(k)]; }
+
+private:
+    void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+    unsigned transport_dbg(tlm::tlm_generic_payload& gp);
+    bool reg_read(std::uint64_t off, std::uint32_t& v) const;
+    bool reg_write(std::uint64_t off, std::uint32_t v, const sc_core::sc_time& delay);
+    void start_command(std::uint32_t cmd, const sc_core::sc_time& delay);
+    std::uint32_t validate(std::uint32_t cmd) const;
+    void command_thread();
+    void dma_thread();
+    // Moves `len` bytes between bus address `bus` and `host` memory in bursts; false on error.
+    bool bus_copy(bool read, std::uint64_t bus, unsigned char* host, std::uint64_t len);
+    void book(energy::Kernel k, const cores::KernelCost& c, sc_core::sc_time t0, sc_core::sc_time t1);
+    void finish(std::uint32_t error);
+    void update_irq();  // any process may call it; drive_irq is the signal's only writer
+    void drive_irq();
+
+    TileParams m_p;
+    std::unique_ptr<cores::CrossbarCore> m_core;
+    energy::Ledger& m_ledger;
+    trace::Timeline& m_timeline;
+    std::vector<energy::ActionId> m_action_ids;
+    int m_kernel_track, m_dma_track;
+    std::array<KernelStat, energy::kKernelCount> m_stats{};
+
+    // Registers
+    std::uint32_t m_status = 0, m_irq_enable = 0, m_irq_status = 0, m_error = 0, m_done_count = 0;
+    std::uint32_t m_active_rows, m_active_cols, m_in_off = 0, m_out_off = 0, m_aux_off = 0;
+    float m_fwd_fs = 1.0f, m_bwd_fs = 1.0f, m_opu_scale = 0.0f;
+    std::uint64_t m_weight_addr = 0, m_dma_src = 0, m_dma_dst = 0;
+    std::uint32_t m_dma_len = 0, m_dma_status = 0;
+    std::uint32_t m_cmd = 0;
+
+    std::vector<std::int8_t> m_in_buf, m_out_buf;
+    sc_core::sc_event m_cmd_event, m_dma_event, m_irq_update;
+    sc_core::sc_signal<int> m_state;
+    sc_core::sc_signal<bool> m_busy, m_dma_busy;
+};
+
+}  // namespace xbar::models

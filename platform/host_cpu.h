@@ -1,0 +1,39 @@
+#pragma once
+// Host CPU: a TLM initiator whose SC_THREAD boots a firmware program through the HAL, and the
+// interrupt inputs from the tiles.
+#include <string>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include "firmware/hal.h"
+#include "models/trace/timeline.h"
+
+namespace xbar::platform {
+
+class HostCpu : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(HostCpu);
+    tlm_utils::simple_initiator_socket<HostCpu> socket;
+    sc_core::sc_vector<sc_core::sc_in<bool>> irq;
+
+    HostCpu(sc_core::sc_module_name name, unsigned irq_lines, fw::Program program, fw::BootInfo boot,
+            trace::Timeline& timeline);
+
+    const fw::Report& report() const { return m_report; }
+    bool finished() const { return m_finished; }
+
+private:
+    void run();
+    void on_irq() { m_irq_changed.notify(sc_core::SC_ZERO_TIME); }
+
+    fw::Program m_program;
+    fw::BootInfo m_boot;
+    trace::Timeline& m_timeline;
+    fw::Report m_report;
+    bool m_finished = false;
+    sc_core::sc_event m_irq_changed;
+};
+
+}  // namespace xbar::platform

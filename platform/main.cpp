@@ -1,0 +1,153 @@
+// xbar-vp command line: run | validate a scenario.
+// Exit codes: 0 success, 2 bad input (scenario, CLI), 3 internal error, 4 firmware (guest) failure.
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <boost/program_options.hpp>
+#include <systemc>
+
+#include "platform/results.h"
+#include "platform/scenario.h"
+#include "platform/system.h"
+
+namespace fs = std::filesystem;
+namespace po = boost::program_options;
+using namespace xbar::platform;
+
+namespace {
+
+const int kQuietBanner = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+
+constexpr const char* kUsage =
+    "usage: xbar-vp <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run SCENARIO [--out DIR] [--seed N] [--force]\n"
+    "                      simulate the scenario; writes summary.json, trace.json, waves.vcd\n"
+    "                      into DIR (default traces/<scenario name>/)\n"
+    "  validate SCENARIO   check a scenario and print it with defaults filled in\n"
+    "\n"
+    "options:\n"
+    "  -h, --help          this text\n"
+    "  --version           print the version\n"
+    "\n"
+    "exit codes: 0 ok, 2 bad input, 3 internal error, 4 firmware failure\n";
+
+struct UsageError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+void write_file_atomically(const fs::path& path, const std::string& text) {
+    const fs::path tmp = path.string() + ".part";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << text;
+        if (!out) throw std::runtime_error("cannot write " + tmp.string());
+    }
+    fs::rename(tmp, path);
+}
+
+int cmd_validate(const std::string& file) {
+    const Scenario s = load_scenario(file);
+    std::cout << s.effective.dump(2) << "\n" << file << ": valid\n";
+    return 0;
+}
+
+int cmd_run(const std::string& file, const po::variables_map& vm) {
+    Scenario s = load_scenario(file);
+    if (vm.count("seed")) {
+        s.seed = vm["seed"].as<std::uint64_t>();
+        s.effective["seed"] = s.seed;
+    }
+    const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("traces") / s.name;
+    if (fs::exists(out) && !vm.count("force") && !fs::exists(out / "summary.json"))
+        throw UsageError(out.string() + ": exists and is not an xbar-vp output folder (use --force to replace it)");
+
+    // Everything is written into a fresh sibling folder, then moved into place: a failed or
+    // interrupted run never leaves a half-written result that looks complete.
+    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+    fs::create_directories(parent);
+    const fs::path tmp = parent / ("." + out.filename().string() + ".tmp");
+    fs::remove_all(tmp);
+    fs::create_directories(tmp);
+
+    xbar::trace::Timeline timeline(s.write_trace, s.trace_max_events);
+    const auto wall0 = std::chrono::steady_clock::now();
+    RunResult r;
+    try {
+        r = run_platform(s, s.write_vcd ? (tmp / "waves").string() : std::string(), timeline);
+        write_file_atomically(tmp / "summary.json", summary_json(s, r).dump(2) + "\n");
+        if (s.write_trace) {
+            std::ostringstream os;
+            timeline.write(os);
+            write_file_atomically(tmp / "trace.json", os.str());
+        }
+        fs::remove_all(out);
+        fs::rename(tmp, out);
+    } catch (...) {
+        std::error_code ec;
+        fs::remove_all(tmp, ec);
+        throw;
+    }
+    const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
+
+    print_summary(std::cout, s, r);
+    std::cout << "\n  wall-clock " << wall_s << " s\n  outputs:\n    " << (out / "summary.json").string() << "\n";
+    if (s.write_trace) std::cout << "    " << (out / "trace.json").string() << "\n";
+    if (s.write_vcd) std::cout << "    " << (out / "waves.vcd").string() << "\n";
+    return r.firmware_ok ? 0 : 4;
+}
+
+int dispatch(int argc, char** argv) {
+    po::options_description opts;
+    opts.add_options()("help,h", "")("version", "")("out", po::value<std::string>(), "")(
+        "seed", po::value<std::uint64_t>(), "")("force", "")("command", po::value<std::string>(), "")(
+        "scenario", po::value<std::string>(), "");
+    po::positional_options_description pos;
+    pos.add("command", 1).add("scenario", 1);
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw UsageError(e.what());
+    }
+    if (vm.count("help")) {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (vm.count("version")) {
+        std::cout << "xbar-vp 0.1.0 (SystemC " << sc_core::sc_release() << ")\n";
+        return 0;
+    }
+    if (!vm.count("command")) throw UsageError("missing command");
+    const std::string cmd = vm["command"].as<std::string>();
+    if (cmd != "run" && cmd != "validate") throw UsageError("unknown command '" + cmd + "' (expected run or validate)");
+    if (!vm.count("scenario")) throw UsageError(cmd + ": missing SCENARIO file");
+    const std::string file = vm["scenario"].as<std::string>();
+    return cmd == "run" ? cmd_run(file, vm) : cmd_validate(file);
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+    (void)kQuietBanner;
+    // Info messages (timescale, "stopped by user") are noise on the console.
+    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+    try {
+        return dispatch(argc, argv);
+    } catch (const UsageError& e) {
+        std::cerr << "xbar-vp: " << e.what() << "\n\n" << kUsage;
+        return 2;
+    } catch (const ScenarioError& e) {
+        std::cerr << "xbar-vp: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "xbar-vp: internal error: " << e.what() << "\n";
+        return 3;
+    }
+}

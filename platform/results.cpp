@@ -1,0 +1,163 @@
+#include "platform/results.h"
+
+#include <cstdio>
+#include <algorithm>
+
+namespace xbar::platform {
+
+using nlohmann::json;
+
+namespace {
+constexpr const char* kVersion = "0.1.0";
+
+// Mean latency and energy of one kernel type on one tile (0 if it never ran).
+const KernelResult* find_kernel(const RunResult& r, const std::string& tile, const std::string& k) {
+    for (const auto& kr : r.kernels)
+        if (kr.tile == tile && kr.kernel == k && kr.count) return &kr;
+    return nullptr;
+}
+
+std::vector<std::string> tiles_of(const RunResult& r) {
+    std::vector<std::string> out;
+    for (const auto& k : r.kernels)
+        if (std::find(out.begin(), out.end(), k.tile) == out.end()) out.push_back(k.tile);
+    return out;
+}
+}  // namespace
+
+json summary_json(const Scenario& s, const RunResult& r) {
+    json j;
+    j["schema_version"] = 1;
+    j["tool"] = {{"name", "xbar-vp"}, {"version", kVersion}};
+    j["status"] = r.firmware_ok ? "ok" : "failed";
+    j["scenario"] = s.effective;
+    j["sim_time_ns"] = r.sim_time_ns;
+    j["firmware"] = {{"program", s.program}, {"ok", r.firmware_ok}, {"error", r.firmware_error},
+                     {"metrics", r.firmware_metrics}};
+    j["activity"] = r.activity;
+
+    json kernels = json::array();
+    for (const auto& k : r.kernels) {
+        if (!k.count) continue;
+        kernels.push_back({{"tile", k.tile},
+                           {"kernel", k.kernel},
+                           {"count", k.count},
+                           {"latency_ns_mean", k.busy_ns / double(k.count)},
+                           {"busy_ns", k.busy_ns},
+                           {"energy_nj_mean", k.energy_pj * 1e-3 / double(k.count)},
+                           {"energy_nj_total", k.energy_pj * 1e-3},
+                           {"macs", k.macs}});
+    }
+    j["kernels"] = kernels;
+
+    // One training cycle (VMM + MVM + OPU means) per tile, and derived efficiency metrics.
+    json cycles = json::object(), derived = json::object();
+    for (const auto& t : tiles_of(r)) {
+        const auto *v = find_kernel(r, t, "vmm"), *m = find_kernel(r, t, "mvm"), *o = find_kernel(r, t, "opu");
+        if (v) {
+            const double macs = v->macs / double(v->count), e = v->energy_pj / double(v->count);
+            derived[t]["fj_per_mac_vmm"] = e * 1e3 / macs;
+            derived[t]["tops_per_w_vmm"] = 2.0 * macs / (e * 1e-12) / 1e12;
+        }
+        if (v && m && o) {
+            double lat = 0, e = 0, macs = 0;
+            for (const auto* k : {v, m, o}) {
+                lat += k->busy_ns / double(k->count);
+                e += k->energy_pj / double(k->count);
+                macs += k->macs / double(k->count);
+            }
+            cycles[t] = {{"latency_ns", lat}, {"energy_nj", e * 1e-3}};
+            derived[t]["fj_per_mac_cycle"] = e * 1e3 / macs;
+        }
+    }
+    j["cycle"] = cycles;
+    j["derived"] = derived;
+
+    json by_kernel = json::object(), by_component = json::object(), by_owner = json::object();
+    json actions = json::array();
+    for (const auto& e : r.energy) {
+        by_kernel[e.kernel] = by_kernel.value(e.kernel, 0.0) + e.energy_pj * 1e-3;
+        json& comp = by_component[e.owner + "." + e.component];
+        if (comp.is_null()) comp = json::object();
+        comp[e.kernel] = comp.value(e.kernel, 0.0) + e.energy_pj * 1e-3;
+        by_owner[e.owner] = by_owner.value(e.owner, 0.0) + e.energy_pj * 1e-3;
+        actions.push_back({{"owner", e.owner}, {"component", e.component}, {"action", e.action},
+                           {"kernel", e.kernel}, {"count", e.count}, {"energy_pj_per_event", e.energy_per_event_pj},
+                           {"energy_nj", e.energy_pj * 1e-3}, {"source", e.source}});
+    }
+    j["energy"] = {{"total_nj", r.total_energy_pj * 1e-3}, {"by_kernel_nj", by_kernel},
+                   {"by_component_nj", by_component}, {"by_owner_nj", by_owner}, {"actions", actions}};
+
+    json area = json::object();
+    for (const auto& a : r.area) {
+        json& t = area[a.tile];
+        if (t.is_null()) t = json::object();
+        t["components_um2"][a.component] = a.area_um2;
+        const char* key = a.over_periphery ? "array_um2" : "periphery_um2";
+        t[key] = t.value(key, 0.0) + a.area_um2;
+    }
+    j["area"] = area;
+    j["interconnect"] = {{"bytes", r.bus_bytes}, {"transactions", r.bus_transactions}, {"busy_ns", r.bus_busy_ns},
+                         {"utilization", r.sim_time_ns > 0 ? r.bus_busy_ns / r.sim_time_ns : 0.0}};
+    j["trace"] = {{"events", r.trace_events}, {"dropped_events", r.trace_dropped}};
+    return j;
+}
+
+void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
+    char buf[256];
+    std::snprintf(buf, sizeof buf, "xbar-vp %s  scenario %s  seed %llu  variant %s  %dx%d  activity %s\n", kVersion,
+                  s.name.c_str(), static_cast<unsigned long long>(s.seed), s.variant.c_str(), s.rows, s.cols,
+                  r.activity.c_str());
+    os << buf;
+    std::snprintf(buf, sizeof buf, "simulated time %.3f us, total energy %.3f nJ\n\n", r.sim_time_ns * 1e-3,
+                  r.total_energy_pj * 1e-3);
+    os << buf;
+    os << "  tile    kernel      count   latency/call      energy/call\n";
+    for (const auto& k : r.kernels) {
+        if (!k.count) continue;
+        std::snprintf(buf, sizeof buf, "  %-7s %-9s %7llu %11.1f ns %13.4f nJ\n", k.tile.c_str(), k.kernel.c_str(),
+                      static_cast<unsigned long long>(k.count), k.busy_ns / double(k.count),
+                      k.energy_pj * 1e-3 / double(k.count));
+        os << buf;
+    }
+    const json j = summary_json(s, r);
+    for (const auto& [tile, c] : j["cycle"].items()) {
+        std::snprintf(buf, sizeof buf, "  %-7s cycle (VMM+MVM+OPU): %.1f ns, %.4f nJ\n", tile.c_str(),
+                      c["latency_ns"].get<double>(), c["energy_nj"].get<double>());
+        os << buf;
+    }
+    for (const auto& [tile, d] : j["derived"].items())
+        for (const auto& [k, v] : d.items()) {
+            std::snprintf(buf, sizeof buf, "  %-7s %-18s %.3f\n", tile.c_str(), k.c_str(), v.get<double>());
+            os << buf;
+        }
+    os << "\n  energy by component (nJ, all calls):\n";
+    for (const auto& [comp, per_kernel] : j["energy"]["by_component_nj"].items()) {
+        std::string line;
+        for (const auto& [k, v] : per_kernel.items()) {
+            std::snprintf(buf, sizeof buf, " %s=%.4g", k.c_str(), v.get<double>());
+            line += buf;
+        }
+        std::snprintf(buf, sizeof buf, "    %-28s%s\n", comp.c_str(), line.c_str());
+        os << buf;
+    }
+    os << "\n  area (um2):\n";
+    for (const auto& [tile, a] : j["area"].items()) {
+        std::snprintf(buf, sizeof buf, "    %-7s periphery %.0f, array on top %.0f\n", tile.c_str(),
+                      a.value("periphery_um2", 0.0), a.value("array_um2", 0.0));
+        os << buf;
+    }
+    std::snprintf(buf, sizeof buf, "\n  interconnect: %llu transactions, %llu bytes, %.1f%% busy\n",
+                  static_cast<unsigned long long>(r.bus_transactions), static_cast<unsigned long long>(r.bus_bytes),
+                  100.0 * j["interconnect"]["utilization"].get<double>());
+    os << buf;
+    os << "  firmware " << s.program << ": " << (r.firmware_ok ? "PASS" : "FAIL");
+    if (!r.firmware_error.empty()) os << " (" << r.firmware_error << ")";
+    os << "\n";
+    for (const auto& [k, v] : r.firmware_metrics) {
+        std::snprintf(buf, sizeof buf, "    %-32s %.6g\n", k.c_str(), v);
+        os << buf;
+    }
+}
+
+}  // namespace xbar::platform

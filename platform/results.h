@@ -1,0 +1,55 @@
+#pragma once
+// Results of one run, as plain data (no SystemC), and the writers for summary.json and the
+// console table. Every energy number here is a view of the ledger.
+#include <cstdint>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "platform/scenario.h"
+
+namespace xbar::platform {
+
+struct KernelResult {
+    std::string tile;
+    std::string kernel;
+    std::uint64_t count = 0;
+    double busy_ns = 0;
+    double energy_pj = 0;
+    double macs = 0;  // multiply-accumulates (VMM/MVM) or cell updates (OPU) over all calls
+};
+
+struct EnergyRow {
+    std::string owner, component, action, kernel;
+    double count = 0, energy_pj = 0, energy_per_event_pj = 0;
+    std::string source;
+};
+
+struct AreaRow {
+    std::string tile, component;
+    double area_um2 = 0;
+    bool over_periphery = false;
+};
+
+struct RunResult {
+    double sim_time_ns = 0;
+    bool firmware_ok = true;
+    std::string firmware_error;
+    std::map<std::string, double> firmware_metrics;
+    std::vector<KernelResult> kernels;
+    std::vector<EnergyRow> energy;
+    std::vector<AreaRow> area;
+    double total_energy_pj = 0;
+    std::uint64_t bus_bytes = 0, bus_transactions = 0;
+    double bus_busy_ns = 0;
+    std::string activity;
+    std::uint64_t trace_events = 0, trace_dropped = 0;
+};
+
+nlohmann::json summary_json(const Scenario& s, const RunResult& r);
+void print_summary(std::ostream& os, const Scenario& s, const RunResult& r);
+
+}  // namespace xbar::platform

@@ -1,0 +1,312 @@
+#include "platform/scenario.h"
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/tile/regmap.h"
+
+namespace xbar::platform {
+
+using nlohmann::json;
+using Type = FieldSpec::Type;
+
+const std::vector<FieldSpec>& scenario_fields() {
+    static const std::vector<FieldSpec> f = {
+        {"/name", Type::string, 0, 0, {}, nullptr, "", "run name; default: the file name without .json"},
+        {"/seed", Type::integer, 0, 9007199254740991.0, {}, 1, "", "seed of every random draw (firmware data, noise)"},
+        {"/firmware/program", Type::string, 0, 0, {"quickstart", "paper_kernels"}, "quickstart", "", "firmware program the host boots"},
+        {"/firmware/size", Type::integer, 1, 4096, {}, 256, "", "quickstart: matrix size n (n x n region of tile 0)"},
+        {"/firmware/vmm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked VMMs"},
+        {"/firmware/mvm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked MVMs"},
+        {"/platform/tiles", Type::integer, 1, 64, {}, 1, "", "number of tiles on the interconnect"},
+        {"/platform/quantum_ns", Type::number, 1, 1e9, {}, 1000.0, "ns", "global quantum of the host's temporal decoupling"},
+        {"/platform/dram/base", Type::integer, 0, 281474976710655.0, {}, 2147483648.0, "byte", "DRAM base address"},
+        {"/platform/dram/size_mib", Type::integer, 1, 16384, {}, 64, "MiB", "DRAM size"},
+        {"/platform/dram/latency_ns", Type::number, 0, 1e6, {}, 50.0, "ns", "DRAM access latency"},
+        {"/platform/dram/bandwidth_gb_s", Type::number, 0.001, 1e4, {}, 25.6, "GB/s", "DRAM bandwidth"},
+        {"/platform/tile_map/base", Type::integer, 0, 281474976710655.0, {}, 1073741824.0, "byte", "address of tile 0's window"},
+        {"/platform/tile_map/stride", Type::integer, double(regmap::WINDOW_SIZE), 1099511627776.0, {}, double(regmap::WINDOW_SIZE), "byte", "distance between tile windows (>= 1 MiB window)"},
+        {"/platform/interconnect/hop_latency_ns", Type::number, 0, 1e6, {}, 2.0, "ns", "router traversal latency per transaction"},
+        {"/platform/interconnect/bandwidth_gb_s", Type::number, 0.001, 1e5, {}, 32.0, "GB/s", "shared link bandwidth (256 bit at 1 GHz)"},
+        {"/platform/interconnect/wire_length_um", Type::number, 0, 1e6, {}, 1000.0, "um", "host-to-tile route length (assumption: 1 mm)"},
+        {"/platform/interconnect/wire_c_af_per_um", Type::number, 0, 1e5, {}, 200.0, "aF/um", "wire capacitance (M18 Table I)"},
+        {"/platform/interconnect/voltage", Type::number, 0, 10, {}, 0.8, "V", "link swing (M18 Table I logic voltage)"},
+        {"/platform/interconnect/activity", Type::number, 0, 1, {}, 0.5, "", "fraction of bits that toggle"},
+        {"/tile/variant", Type::string, 0, 0, {"analog_reram"}, "analog_reram", "", "crossbar core variant"},
+        {"/tile/rows", Type::integer, 1, 4096, {}, 1024, "", "crossbar rows"},
+        {"/tile/cols", Type::integer, 1, 4096, {}, 1024, "", "crossbar columns"},
+        {"/tile/bits_in", Type::integer, 2, 8, {}, 8, "bit", "VMM/MVM input code width incl. sign"},
+        {"/tile/bits_out", Type::integer, 2, 8, {}, 8, "bit", "ADC output code width incl. sign"},
+        {"/tile/bits_x", Type::integer, 2, 8, {}, 8, "bit", "OPU row (time-coded) width incl. sign"},
+        {"/tile/bits_delta", Type::integer, 2, 8, {}, 4, "bit", "OPU column (voltage-coded) width incl. sign"},
+        {"/tile/pulse_unit_ns", Type::number, 0.001, 1000, {}, 1.0, "ns", "LSB pulse length (M18: 1 ns; 7 ns in the 2-bit design)"},
+        {"/tile/activity", Type::string, 0, 0, {"nominal", "data"}, "nominal", "", "switching activity for energy: the paper's 50 % or the real operands"},
+        {"/tile/read_noise", Type::number, 0, 1, {}, 0.0, "fraction of range", "Gaussian read noise per cell per read"},
+        {"/tile/dma_burst_bytes", Type::integer, 4, 65536, {}, 4096, "byte", "largest burst the tile's DMA issues"},
+        {"/tile/device/model", Type::string, 0, 0, {"ideal"}, "ideal", "", "conductance-update model"},
+        {"/outputs/vcd", Type::boolean, 0, 0, {}, true, "", "write waves.vcd"},
+        {"/outputs/trace", Type::boolean, 0, 0, {}, true, "", "write trace.json"},
+        {"/outputs/trace_max_events", Type::integer, 0, 1e8, {}, 2000000, "", "events kept in trace.json (the rest are counted as dropped)"},
+    };
+    return f;
+}
+
+namespace {
+
+const char* type_name(Type t) {
+    switch (t) {
+        case Type::integer: return "an integer";
+        case Type::number: return "a number";
+        case Type::boolean: return "true or false";
+        case Type::string: return "a string";
+    }
+    return "?";
+}
+
+std::string describe(const json& v) {
+    std::string s = v.dump();
+    if (s.size() > 40) s = s.substr(0, 37) + "...";
+    const char* t = v.is_object() ? "an object" : v.is_array() ? "an array" : v.is_string() ? "a string"
+                    : v.is_boolean() ? "a boolean" : v.is_number() ? "a number" : "null";
+    return std::string(t) + " (" + s + ")";
+}
+
+// JSON pointer escaping (RFC 6901): "~" -> "~0", "/" -> "~1".
+std::string pointer_escape(const std::string& key) {
+    std::string out;
+    for (char c : key) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> d(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) d[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t prev = d[0];
+        d[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t cur = d[j];
+            d[j] = std::min({d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] != b[j - 1])});
+            prev = cur;
+        }
+    }
+    return d[b.size()];
+}
+
+class Validator {
+public:
+    explicit Validator(std::string file) : m_file(std::move(file)) {}
+
+    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+        throw ScenarioError(m_file + ": " + (path.empty() ? "/" : path) + ": " + what);
+    }
+
+    const FieldSpec* leaf(const std::string& path) const {
+        for (const auto& f : scenario_fields())
+            if (f.path == path) return &f;
+        return nullptr;
+    }
+    bool is_object_path(const std::string& path) const {
+        for (const auto& f : scenario_fields())
+            if (f.path.compare(0, path.size() + 1, path + "/") == 0) return true;
+        return false;
+    }
+    std::vector<std::string> children(const std::string& path) const {
+        std::vector<std::string> out;
+        for (const auto& f : scenario_fields())
+            if (f.path.compare(0, path.size() + 1, path + "/") == 0) {
+                const std::string rest = f.path.substr(path.size() + 1);
+                const std::string key = rest.substr(0, rest.find('/'));
+                if (std::find(out.begin(), out.end(), key) == out.end()) out.push_back(key);
+            }
+        return out;
+    }
+
+    void check_leaf(const FieldSpec& f, const json& v) const {
+        switch (f.type) {
+            case Type::integer: {
+                if (!v.is_number()) fail(f.path, std::string("expected ") + type_name(f.type) + ", got " + describe(v));
+                const double d = v.get<double>();
+                if (!v.is_number_integer() && std::floor(d) != d)
+                    fail(f.path, std::string("expected an integer, got ") + describe(v));
+                check_range(f, d);
+                break;
+            }
+            case Type::number: {
+                if (!v.is_number()) fail(f.path, std::string("expected ") + type_name(f.type) + ", got " + describe(v));
+                const double d = v.get<double>();
+                if (!std::isfinite(d)) fail(f.path, "expected a finite number");
+                check_range(f, d);
+                break;
+            }
+            case Type::boolean:
+                if (!v.is_boolean()) fail(f.path, std::string("expected true or false, got ") + describe(v));
+                break;
+            case Type::string: {
+                if (!v.is_string()) fail(f.path, std::string("expected a string, got ") + describe(v));
+                if (!f.choices.empty() &&
+                    std::find(f.choices.begin(), f.choices.end(), v.get<std::string>()) == f.choices.end()) {
+                    std::string list;
+                    for (const auto& c : f.choices) list += (list.empty() ? "" : ", ") + c;
+                    fail(f.path, "expected one of [" + list + "], got \"" + v.get<std::string>() + "\"");
+                }
+                break;
+            }
+        }
+    }
+
+    void check_range(const FieldSpec& f, double d) const {
+        if (d < f.min || d > f.max) {
+            std::ostringstream os;
+            os << "expected a value in [" << f.min << ", " << f.max << "]" << (f.unit.empty() ? "" : " " + f.unit)
+               << ", got " << d;
+            fail(f.path, os.str());
+        }
+    }
+
+    void walk(const json& obj, const std::string& path) const {
+        if (!obj.is_object()) fail(path, "expected an object, got " + describe(obj));
+        for (auto it = obj.begin(); it != obj.end(); ++it) {
+            const std::string child = path + "/" + pointer_escape(it.key());
+            if (const FieldSpec* f = leaf(child)) {
+                check_leaf(*f, it.value());
+            } else if (is_object_path(child)) {
+                walk(it.value(), child);
+            } else {
+                std::string msg = "unknown key \"" + it.key() + "\"";
+                std::string best;
+                std::size_t best_d = 3;  // suggest only close matches
+                for (const auto& k : children(path)) {
+                    const std::size_t d = edit_distance(it.key(), k);
+                    if (d < best_d) best_d = d, best = k;
+                }
+                if (!best.empty()) msg += " (did you mean \"" + best + "\"?)";
+                auto keys = children(path);
+                std::string list;
+                for (const auto& k : keys) list += (list.empty() ? "" : ", ") + k;
+                fail(child, msg + "; expected one of: " + list);
+            }
+        }
+    }
+
+private:
+    std::string m_file;
+};
+
+}  // namespace
+
+Scenario parse_scenario(const json& doc, const std::string& file) {
+    Validator v(file);
+    v.walk(doc, "");
+    json eff = doc;
+    for (const auto& f : scenario_fields()) {
+        const json::json_pointer p(f.path);
+        if (!eff.contains(p)) {
+            if (f.path == "/name") {
+                eff[p] = std::filesystem::path(file).stem().string();
+                continue;
+            }
+            if (f.dflt.is_null()) v.fail(f.path, "required field is missing");
+            eff[p] = f.dflt;
+        }
+    }
+    auto get = [&](const char* path) -> const json& { return eff.at(json::json_pointer(path)); };
+    auto u64 = [&](const char* path) { return static_cast<std::uint64_t>(get(path).get<double>()); };
+    auto i32 = [&](const char* path) { return static_cast<int>(get(path).get<double>()); };
+    auto num = [&](const char* path) { return get(path).get<double>(); };
+
+    Scenario s;
+    s.file = file;
+    s.name = get("/name").get<std::string>();
+    if (s.name.empty() || s.name.find_first_of("/\\") != std::string::npos || s.name == "." || s.name == "..")
+        v.fail("/name", "expected a non-empty name without path separators (it names the output folder)");
+    s.seed = u64("/seed");
+    s.program = get("/firmware/program").get<std::string>();
+    for (const char* k : {"size", "vmm_count", "mvm_count"})
+        s.firmware_args[k] = num((std::string("/firmware/") + k).c_str());
+    s.tiles = i32("/platform/tiles");
+    s.quantum_ns = num("/platform/quantum_ns");
+    s.dram_base = u64("/platform/dram/base");
+    s.dram_size = u64("/platform/dram/size_mib") << 20;
+    s.dram_latency_ns = num("/platform/dram/latency_ns");
+    s.dram_bytes_per_ns = num("/platform/dram/bandwidth_gb_s");  // GB/s == bytes/ns
+    s.tile_base = u64("/platform/tile_map/base");
+    s.tile_stride = u64("/platform/tile_map/stride");
+    s.hop_latency_ns = num("/platform/interconnect/hop_latency_ns");
+    s.link_bytes_per_ns = num("/platform/interconnect/bandwidth_gb_s");
+    s.wire_length_um = num("/platform/interconnect/wire_length_um");
+    s.wire_c_af_per_um = num("/platform/interconnect/wire_c_af_per_um");
+    s.wire_voltage = num("/platform/interconnect/voltage");
+    s.wire_activity = num("/platform/interconnect/activity");
+    s.variant = get("/tile/variant").get<std::string>();
+    s.rows = i32("/tile/rows");
+    s.cols = i32("/tile/cols");
+    s.bits_in = i32("/tile/bits_in");
+    s.bits_out = i32("/tile/bits_out");
+    s.bits_x = i32("/tile/bits_x");
+    s.bits_delta = i32("/tile/bits_delta");
+    s.pulse_unit_ns = num("/tile/pulse_unit_ns");
+    s.activity = get("/tile/activity").get<std::string>();
+    s.read_noise = num("/tile/read_noise");
+    s.dma_burst_bytes = static_cast<std::uint32_t>(u64("/tile/dma_burst_bytes"));
+    s.device_model = get("/tile/device/model").get<std::string>();
+    s.write_vcd = get("/outputs/vcd").get<bool>();
+    s.write_trace = get("/outputs/trace").get<bool>();
+    s.trace_max_events = u64("/outputs/trace_max_events");
+
+    // Cross-field rules.
+    const std::uint64_t tiles_end = s.tile_base + std::uint64_t(s.tiles) * s.tile_stride;
+    if (s.dram_base < tiles_end && s.tile_base < s.dram_base + s.dram_size) {
+        std::ostringstream os;
+        os << "tile windows [0x" << std::hex << s.tile_base << ", 0x" << tiles_end << ") overlap DRAM [0x"
+           << s.dram_base << ", 0x" << s.dram_base + s.dram_size << ")";
+        v.fail("/platform/tile_map/base", os.str());
+    }
+    if (s.program == "quickstart") {
+        const int n = int(s.firmware_args["size"]);
+        if (n > s.rows || n > s.cols)
+            v.fail("/firmware/size", "expected at most the tile size " + std::to_string(std::min(s.rows, s.cols)) +
+                                         ", got " + std::to_string(n));
+    }
+    // Firmware stages a whole float32 weight matrix in DRAM before programming it.
+    if (std::uint64_t(s.rows) * s.cols * 4 > s.dram_size)
+        v.fail("/platform/dram/size_mib", "DRAM must hold one float32 weight matrix of the tile (" +
+                                               std::to_string(std::uint64_t(s.rows) * s.cols * 4 >> 20) + " MiB)");
+    if (std::uint64_t(std::max(s.rows, s.cols)) * 2 > regmap::kBufBytes)
+        v.fail("/tile/rows", "the tile's 64 KiB buffers must hold two vectors");
+    s.effective = eff;
+    return s;
+}
+
+Scenario load_scenario(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw ScenarioError(path + ": cannot open the file (does it exist and is it readable?)");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const std::string text = ss.str();
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        // Turn the byte offset into line:column.
+        std::size_t line = 1, col = 1;
+        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+            if (text[i] == '\n') ++line, col = 1;
+            else ++col;
+        }
+        std::string what = e.what();
+        const auto pos = what.find("syntax error");
+        throw ScenarioError(path + ": /: invalid JSON at line " + std::to_string(line) + ", column " +
+                            std::to_string(col) + ": " + (pos == std::string::npos ? what : what.substr(pos)));
+    }
+    return parse_scenario(doc, path);
+}
+
+}  // namespace xbar::platform

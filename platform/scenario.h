@@ -1,0 +1,67 @@
+#pragma once
+// Scenario: the JSON description of one run. One table (scenario_fields()) describes every field
+// with its type, range, unit, default and meaning; validation, defaults and `xbar-vp schema` all
+// come from it. No SystemC here.
+#include <cstdint>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace xbar::platform {
+
+// Bad input: the message names the file, the JSON pointer and what was expected.
+class ScenarioError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+struct FieldSpec {
+    enum class Type { integer, number, boolean, string };
+    std::string path;  // JSON pointer, e.g. "/tile/rows"
+    Type type;
+    double min = 0, max = 0;           // numbers: inclusive range
+    std::vector<std::string> choices;  // strings: allowed values (empty: any)
+    nlohmann::json dflt;               // null: required
+    std::string unit;
+    std::string doc;
+};
+const std::vector<FieldSpec>& scenario_fields();
+
+struct Scenario {
+    std::string file;
+    std::string name;
+    std::uint64_t seed = 1;
+    nlohmann::json effective;  // the whole scenario with defaults filled in (echoed in summary)
+
+    std::string program;
+    std::map<std::string, double> firmware_args;
+
+    int tiles = 1;
+    double quantum_ns = 1000;
+    std::uint64_t dram_base = 0, dram_size = 0;
+    double dram_latency_ns = 0, dram_bytes_per_ns = 0;
+    std::uint64_t tile_base = 0, tile_stride = 0;
+    double hop_latency_ns = 0, link_bytes_per_ns = 0;
+    double wire_length_um = 0, wire_c_af_per_um = 0, wire_voltage = 0, wire_activity = 0;
+
+    std::string variant;
+    int rows = 0, cols = 0, bits_in = 8, bits_out = 8, bits_x = 8, bits_delta = 4;
+    double pulse_unit_ns = 1;
+    std::string activity;
+    double read_noise = 0;
+    std::uint32_t dma_burst_bytes = 4096;
+    std::string device_model;
+
+    bool write_vcd = true, write_trace = true;
+    std::uint64_t trace_max_events = 0;
+};
+
+// Reads and validates a scenario file. Throws ScenarioError on any problem.
+Scenario load_scenario(const std::string& path);
+// Validates an already parsed document (the file name is used in messages only).
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& file);
+
+}  // namespace xbar::platform

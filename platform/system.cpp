@@ -1,0 +1,140 @@
+#include "platform/system.h"
+
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+
+#include "firmware/hal.h"
+#include "models/cores/analog_core.h"
+#include "models/dram/dram.h"
+#include "models/energy/ledger.h"
+#include "models/interconnect/router.h"
+#include "models/tile/tile.h"
+#include "platform/host_cpu.h"
+
+namespace xbar::platform {
+
+using namespace sc_core;
+
+namespace {
+
+std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index) {
+    // Only analog_reram exists so far; the scenario schema rejects other names.
+    cores::AnalogCoreConfig c;
+    c.params.rows = s.rows;
+    c.params.cols = s.cols;
+    c.params.bits_in = s.bits_in;
+    c.params.bits_out = s.bits_out;
+    c.params.bits_x = s.bits_x;
+    c.params.bits_delta = s.bits_delta;
+    c.params.pulse_unit_ns = s.pulse_unit_ns;
+    c.activity = s.activity == "data" ? cores::Activity::data : cores::Activity::nominal;
+    c.read_noise = s.read_noise;
+    c.seed = device::Rng::derive(s.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE" + index
+    return std::make_unique<cores::AnalogCore>(c);
+}
+
+}  // namespace
+
+RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Timeline& timeline) {
+    tlm::tlm_global_quantum::instance().set(sc_time(s.quantum_ns, SC_NS));
+    energy::Ledger ledger;
+
+    // Address map: DRAM is router target 0, tile k is target k + 1.
+    std::vector<models::MapEntry> map{{"dram", s.dram_base, s.dram_size, 0}};
+    fw::BootInfo boot;
+    boot.program = s.program;
+    boot.seed = s.seed;
+    boot.dram_base = s.dram_base;
+    boot.dram_size = s.dram_size;
+    boot.args = s.firmware_args;
+    for (int k = 0; k < s.tiles; ++k) {
+        const std::uint64_t base = s.tile_base + std::uint64_t(k) * s.tile_stride;
+        map.push_back({"tile" + std::to_string(k), base, regmap::WINDOW_SIZE, k + 1});
+        boot.tile_base.push_back(base);
+        boot.tile_irq.push_back(unsigned(k));
+    }
+
+    models::LinkParams link;
+    link.hop_latency_ns = s.hop_latency_ns;
+    link.bytes_per_ns = s.link_bytes_per_ns;
+    // Wire energy per transferred bit: activity x C_wire x length x V^2 (M18 Table I wire model).
+    link.energy_pj_per_bit = s.wire_activity * s.wire_c_af_per_um * 1e-18 * s.wire_length_um * s.wire_voltage *
+                             s.wire_voltage * 1e12;
+    link.energy_source = "activity x Cwire/um x route length x V^2 (M18 Table I wire)";
+
+    const fw::Program program = fw::find_program(s.program);
+    if (!program) throw std::logic_error("firmware program " + s.program + " is not registered");
+
+    HostCpu host("host", unsigned(s.tiles), program, boot, timeline);
+    models::Router router("interconnect", map, link, ledger, timeline);
+    models::DramParams dp;
+    dp.size_bytes = s.dram_size;
+    dp.latency_ns = s.dram_latency_ns;
+    dp.bytes_per_ns = s.dram_bytes_per_ns;
+    models::Dram dram("dram", dp);
+
+    models::TileParams tp;
+    tp.dma_burst_bytes = s.dma_burst_bytes;
+    std::vector<std::unique_ptr<models::Tile>> tiles;
+    std::vector<std::unique_ptr<sc_signal<bool>>> irqs;
+    host.socket.bind(router.target_socket);
+    router.initiator_socket.bind(dram.socket);
+    for (int k = 0; k < s.tiles; ++k) {
+        const std::string name = "tile" + std::to_string(k);
+        tiles.push_back(std::make_unique<models::Tile>(name.c_str(), tp, make_core(s, k), ledger, timeline));
+        irqs.push_back(std::make_unique<sc_signal<bool>>((name + "_irq").c_str()));
+        tiles.back()->irq.bind(*irqs.back());
+        host.irq[k].bind(*irqs.back());
+        tiles.back()->initiator_socket.bind(router.target_socket);
+        router.initiator_socket.bind(tiles.back()->target_socket);
+    }
+
+    sc_trace_file* tf = nullptr;
+    if (!vcd_path.empty()) {
+        tf = sc_create_vcd_trace_file(vcd_path.c_str());
+        tf->set_time_unit(1, SC_PS);  // bus and DRAM timing is not a whole number of ns
+        router.trace(tf);
+        for (auto& t : tiles) t->trace(tf);
+    }
+
+    sc_start();
+    if (tf) sc_close_vcd_trace_file(tf);
+
+    RunResult r;
+    r.sim_time_ns = sc_time_stamp().to_seconds() * 1e9;
+    r.firmware_ok = host.report().ok && host.finished();
+    r.firmware_error = host.finished() ? host.report().error
+                                       : "firmware did not finish: the simulation ran out of events (waiting for an "
+                                         "interrupt that never came?)";
+    r.firmware_metrics = host.report().metrics;
+    r.activity = s.activity;
+    for (int k = 0; k < s.tiles; ++k) {
+        const auto& t = *tiles[k];
+        for (int i = 0; i < energy::kKernelCount; ++i) {
+            const auto kern = energy::Kernel(i);
+            const auto& st = t.stat(kern);
+            KernelResult kr{t.basename(), energy::kernel_name(kern), st.count, st.busy_ns, 0.0, st.macs};
+            for (const auto& row : ledger.rows())
+                if (row.def->owner == kr.tile && row.kernel == kern) kr.energy_pj += row.energy_pj;
+            r.kernels.push_back(kr);
+        }
+        for (const auto& a : t.core().area())
+            r.area.push_back({t.basename(), a.component, a.area_um2, a.over_periphery});
+    }
+    for (const auto& row : ledger.rows())
+        r.energy.push_back({row.def->owner, row.def->component, row.def->action, energy::kernel_name(row.kernel),
+                            row.count, row.energy_pj, row.def->energy_pj, row.def->source});
+    r.total_energy_pj = ledger.total_pj();
+    r.bus_bytes = router.bytes_moved();
+    r.bus_transactions = router.transactions();
+    r.bus_busy_ns = router.busy_ns();
+    r.trace_events = timeline.size();
+    r.trace_dropped = timeline.dropped();
+    return r;
+}
+
+}  // namespace xbar::platform

@@ -1,0 +1,252 @@
+// Tile: registers, buffers, DMA, kernels against a float reference, guest errors as status bits.
+#include <cmath>
+
+#include <gtest/gtest.h>
+
+#include "models/cores/analog_core.h"
+#include "models/dram/dram.h"
+#include "models/interconnect/router.h"
+#include "models/tile/regmap.h"
+#include "models/tile/tile.h"
+#include "test_initiator.h"
+#include "tlm_checker.h"
+
+using namespace sc_core;
+using namespace xbar;
+namespace rm = xbar::regmap;
+
+namespace {
+
+constexpr std::uint64_t kDram = 0x80000000, kTile = 0x40000000;
+constexpr int kRows = 64, kCols = 48;
+
+std::uint32_t fbits(float f) {
+    std::uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+}
+
+struct TileBench {
+    energy::Ledger ledger;
+    trace::Timeline timeline;
+    models::Dram dram{"dram", {16 << 20, 50.0, 25.6}};
+    std::unique_ptr<models::Router> router;
+    std::unique_ptr<models::Tile> tile;
+    sc_signal<bool> irq{"irq"};
+    test::TlmChecker host_check{"host_check"}, tile_check{"tile_check"}, dram_check{"dram_check"};
+    std::unique_ptr<test::TestInitiator> host;
+
+    explicit TileBench(std::function<void(test::TestInitiator&, TileBench&)> body, int bits = 8) {
+        cores::AnalogCoreConfig c;
+        c.params.rows = kRows;
+        c.params.cols = kCols;
+        c.params.bits_in = c.params.bits_out = c.params.bits_x = bits;
+        router = std::make_unique<models::Router>(
+            "router", std::vector<models::MapEntry>{{"dram", kDram, 16 << 20, 0}, {"tile0", kTile, rm::WINDOW_SIZE, 1}},
+            models::LinkParams{}, ledger, timeline);
+        tile = std::make_unique<models::Tile>("tile0", models::TileParams{}, std::make_unique<cores::AnalogCore>(c),
+                                              ledger, timeline);
+        host = std::make_unique<test::TestInitiator>("host", [this, body](test::TestInitiator& i) { body(i, *this); });
+        host->socket.bind(host_check.target_socket);
+        host_check.initiator_socket.bind(router->target_socket);
+        tile->initiator_socket.bind(tile_check.target_socket);
+        tile_check.initiator_socket.bind(router->target_socket);
+        router->initiator_socket.bind(dram_check.target_socket);
+        dram_check.initiator_socket.bind(dram.socket);
+        router->initiator_socket.bind(tile->target_socket);
+        tile->irq.bind(irq);
+    }
+    // Runs one command and waits for the interrupt; returns STATUS.
+    std::uint32_t run(test::TestInitiator& i, std::uint32_t cmd) {
+        i.write32(kTile + rm::CMD, cmd);
+        while (!irq.read()) wait(irq.value_changed_event());
+        const std::uint32_t st = i.read32(kTile + rm::STATUS);
+        i.write32(kTile + rm::IRQ_STATUS, rm::IRQ_CMD_DONE);
+        return st;
+    }
+    void expect_clean() {
+        for (auto* c : {&host_check, &tile_check, &dram_check})
+            EXPECT_TRUE(c->violations.empty()) << c->violations.front();
+    }
+};
+
+}  // namespace
+
+TEST(Tile, IdentityAndGeometryRegisters) {
+    std::uint32_t id = 0, rows = 0, cols = 0, bits = 0;
+    TileBench b([&](test::TestInitiator& i, TileBench&) {
+        id = i.read32(kTile + rm::ID);
+        rows = i.read32(kTile + rm::ROWS);
+        cols = i.read32(kTile + rm::COLS);
+        bits = i.read32(kTile + rm::BITS);
+    });
+    sc_start();
+    EXPECT_EQ(id, rm::kTileId);
+    EXPECT_EQ(rows, std::uint32_t(kRows));
+    EXPECT_EQ(cols, std::uint32_t(kCols));
+    EXPECT_EQ(bits, 8u | 8u << 8 | 8u << 16 | 4u << 24);
+    b.expect_clean();
+}
+
+TEST(Tile, ReadWriteRegistersKeepTheirValues) {
+    std::uint32_t ar = 0, off = 0, fs = 0, wlo = 0, whi = 0;
+    TileBench b([&](test::TestInitiator& i, TileBench&) {
+        i.write32(kTile + rm::ACTIVE_ROWS, 17);
+        i.write32(kTile + rm::OUT_OFFSET, 1234);
+        i.write32(kTile + rm::FWD_FULLSCALE, fbits(2.5f));
+        std::uint64_t w = 0x123456789ABCull;
+        i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::WEIGHT_ADDR, &w, 8);
+        ar = i.read32(kTile + rm::ACTIVE_ROWS);
+        off = i.read32(kTile + rm::OUT_OFFSET);
+        fs = i.read32(kTile + rm::FWD_FULLSCALE);
+        wlo = i.read32(kTile + rm::WEIGHT_ADDR);
+        whi = i.read32(kTile + rm::WEIGHT_ADDR + 4);
+    });
+    sc_start();
+    EXPECT_EQ(ar, 17u);
+    EXPECT_EQ(off, 1234u);
+    EXPECT_EQ(fs, fbits(2.5f));
+    EXPECT_EQ(wlo, 0x56789ABCu);
+    EXPECT_EQ(whi, 0x1234u);
+    b.expect_clean();
+}
+
+TEST(Tile, BadRegisterAccessesGetErrorResponses) {
+    tlm::tlm_response_status hole{}, misaligned{}, odd_size{}, beyond_buf{};
+    TileBench b([&](test::TestInitiator& i, TileBench&) {
+        std::uint32_t v = 0;
+        hole = i.read32(kTile + 0x0F0, v);
+        misaligned = i.read32(kTile + rm::ROWS + 2, v);
+        std::uint16_t h = 0;
+        odd_size = i.transact(tlm::TLM_READ_COMMAND, kTile + rm::ROWS, &h, 2);
+        std::vector<char> big(16);
+        beyond_buf = i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::IN_BUF + rm::kBufBytes - 8, big.data(), 16);
+    });
+    sc_start();
+    EXPECT_EQ(hole, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    EXPECT_EQ(misaligned, tlm::TLM_BURST_ERROR_RESPONSE);
+    EXPECT_EQ(odd_size, tlm::TLM_BURST_ERROR_RESPONSE);
+    EXPECT_EQ(beyond_buf, tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    b.expect_clean();
+}
+
+TEST(Tile, DmaCopiesDramIntoTheInputBuffer) {
+    std::vector<unsigned char> pattern(10000), got(10000);
+    for (std::size_t k = 0; k < pattern.size(); ++k) pattern[k] = static_cast<unsigned char>(k * 7 + 3);
+    std::uint32_t status = 0;
+    sc_time t_start, t_done;
+    TileBench b([&](test::TestInitiator& i, TileBench& tb) {
+        i.transact(tlm::TLM_WRITE_COMMAND, kDram + 0x100, pattern.data(), unsigned(pattern.size()));
+        i.write32(kTile + rm::IRQ_ENABLE, rm::IRQ_DMA_DONE);
+        std::uint64_t src = kDram + 0x100, dst = kTile + rm::IN_BUF + 16;
+        i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::DMA_SRC, &src, 8);
+        i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::DMA_DST, &dst, 8);
+        i.write32(kTile + rm::DMA_LEN, std::uint32_t(pattern.size()));
+        t_start = sc_time_stamp();
+        i.write32(kTile + rm::DMA_CTRL, 1);
+        while (!tb.irq.read()) wait(tb.irq.value_changed_event());
+        t_done = sc_time_stamp();
+        status = i.read32(kTile + rm::DMA_STATUS);
+        i.transact(tlm::TLM_READ_COMMAND, kTile + rm::IN_BUF + 16, got.data(), unsigned(got.size()));
+    });
+    sc_start();
+    EXPECT_EQ(status, 2u);  // done, no error
+    EXPECT_EQ(got, pattern);
+    // 3 read and 3 write bursts (4096 + 4096 + 1808) each cross the 32 B/ns link once.
+    EXPECT_GE(t_done - t_start, sc_time(2 * 10000.0 / 32.0, SC_NS));
+    b.expect_clean();
+}
+
+namespace {
+// Programs seeded weights, runs one kernel and compares every output code with a double-precision
+// reference evaluated here from the quantized inputs: |code - y/fs*M| <= 0.5 LSB.
+void check_kernel(bool forward) {
+    std::vector<float> w(kRows * kCols);
+    for (std::size_t k = 0; k < w.size(); ++k) w[k] = float(std::sin(0.37 * double(k) + 0.1));
+    const int n_in = forward ? kRows : kCols, n_out = forward ? kCols : kRows;
+    std::vector<std::int8_t> x(n_in), y(n_out);
+    for (int i = 0; i < n_in; ++i) x[i] = std::int8_t((i * 37) % 255 - 127);
+    const float fs = 8.0f;
+    std::uint32_t st_prog = 0, st = 0;
+    sc_time t0, t1;
+    TileBench b([&](test::TestInitiator& i, TileBench& tb) {
+        i.write32(kTile + rm::IRQ_ENABLE, rm::IRQ_CMD_DONE);
+        i.transact(tlm::TLM_WRITE_COMMAND, kDram, w.data(), unsigned(w.size() * 4));
+        std::uint64_t a = kDram;
+        i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::WEIGHT_ADDR, &a, 8);
+        st_prog = tb.run(i, rm::CMD_PROGRAM);
+        i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::IN_BUF, x.data(), unsigned(x.size()));
+        i.write32(kTile + (forward ? rm::FWD_FULLSCALE : rm::BWD_FULLSCALE), fbits(fs));
+        t0 = sc_time_stamp();
+        i.write32(kTile + rm::CMD, forward ? rm::CMD_VMM : rm::CMD_MVM);
+        while (!tb.irq.read()) wait(tb.irq.value_changed_event());
+        t1 = sc_time_stamp();
+        st = i.read32(kTile + rm::STATUS);
+        i.transact(tlm::TLM_READ_COMMAND, kTile + rm::OUT_BUF, y.data(), unsigned(y.size()));
+    });
+    sc_start();
+    EXPECT_EQ(st_prog, std::uint32_t(rm::ST_DONE));
+    EXPECT_EQ(st, std::uint32_t(rm::ST_DONE));
+    for (int o = 0; o < n_out; ++o) {
+        double acc = 0;
+        for (int i = 0; i < n_in; ++i)
+            acc += double(forward ? w[i * kCols + o] : w[o * kCols + i]) * double(x[i]) / 127.0;
+        const double expect = std::clamp(acc / fs * 127.0, -127.0, 127.0);
+        EXPECT_LE(std::abs(double(y[o]) - expect), 0.5 + 1e-4) << "output " << o;
+    }
+    // Latency (M18 §1.7): 127 ns of pulses + 1 ns guard + 256 ns ramp + 2.2 RC of a 64-cell line,
+    // after the CMD write reaches the tile: 4 B over the 32 B/ns link + 2 ns hop + 1 ns register.
+    const double r_line = 64 * 0.064 * 30.0, c_line = 64 * (200e-18 * 0.064 + 35e-18);
+    const double expected_ns = 128 + 256 + 2.2 * r_line * c_line * 1e9 + (4.0 / 32.0 + 2.0 + 1.0);
+    EXPECT_NEAR((t1 - t0).to_seconds() * 1e9, expected_ns, 1e-3);
+    b.expect_clean();
+}
+}  // namespace
+
+TEST(Tile, VmmMatchesFloatReferenceWithinHalfLsb) { check_kernel(true); }
+TEST(Tile, MvmMatchesFloatReferenceWithinHalfLsb) { check_kernel(false); }
+
+TEST(Tile, CommandWhileBusySetsTheErrorBitAndKeepsRunning) {
+    std::uint32_t st_busy = 0, err = 0, st_final = 0, done = 0;
+    TileBench b([&](test::TestInitiator& i, TileBench& tb) {
+        i.write32(kTile + rm::IRQ_ENABLE, rm::IRQ_CMD_DONE);
+        i.write32(kTile + rm::CMD, rm::CMD_VMM);
+        i.write32(kTile + rm::CMD, rm::CMD_MVM);  // still busy
+        st_busy = i.read32(kTile + rm::STATUS);
+        err = i.read32(kTile + rm::ERROR_CODE);
+        while (!tb.irq.read()) wait(tb.irq.value_changed_event());
+        st_final = i.read32(kTile + rm::STATUS);
+        done = i.read32(kTile + rm::KERNELS_DONE);
+    });
+    sc_start();
+    EXPECT_EQ(st_busy, std::uint32_t(rm::ST_BUSY | rm::ST_ERROR));
+    EXPECT_EQ(err, std::uint32_t(rm::ERR_BUSY));
+    EXPECT_EQ(st_final, std::uint32_t(rm::ST_DONE));
+    EXPECT_EQ(done, 1u);
+    b.expect_clean();
+}
+
+TEST(Tile, BadArgumentsAreReportedAsErrorStatusNotAborts) {
+    std::uint32_t st_region = 0, err_region = 0, st_cmd = 0, err_cmd = 0, st_bus = 0, err_bus = 0;
+    TileBench b([&](test::TestInitiator& i, TileBench& tb) {
+        i.write32(kTile + rm::IRQ_ENABLE, rm::IRQ_CMD_DONE);
+        i.write32(kTile + rm::ACTIVE_ROWS, 0);
+        st_region = tb.run(i, rm::CMD_VMM);
+        err_region = i.read32(kTile + rm::ERROR_CODE);
+        i.write32(kTile + rm::ACTIVE_ROWS, kRows);
+        st_cmd = tb.run(i, 99);
+        err_cmd = i.read32(kTile + rm::ERROR_CODE);
+        std::uint64_t a = 0x1234;  // unmapped
+        i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::WEIGHT_ADDR, &a, 8);
+        st_bus = tb.run(i, rm::CMD_PROGRAM);
+        err_bus = i.read32(kTile + rm::ERROR_CODE);
+    });
+    sc_start();
+    EXPECT_EQ(st_region, std::uint32_t(rm::ST_DONE | rm::ST_ERROR));
+    EXPECT_EQ(err_region, std::uint32_t(rm::ERR_BAD_REGION));
+    EXPECT_EQ(st_cmd, std::uint32_t(rm::ST_DONE | rm::ST_ERROR));
+    EXPECT_EQ(err_cmd, std::uint32_t(rm::ERR_BAD_COMMAND));
+    EXPECT_EQ(st_bus, std::uint32_t(rm::ST_DONE | rm::ST_ERROR));
+    EXPECT_EQ(err_bus, std::uint32_t(rm::ERR_BUS));
+    b.expect_clean();
+}

@@ -1,0 +1,61 @@
+// Ledger views agree with each other; power over time integrates to the total; the timeline is
+// valid Chrome-trace JSON.
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "models/energy/ledger.h"
+#include "models/trace/timeline.h"
+
+using namespace xbar;
+
+TEST(Ledger, TotalsPerKernelAndPowerWindowsAgree) {
+    energy::Ledger l;
+    const auto a = l.define("tile0", "adc", "comparator_ns", 0.036, "test");
+    const auto b = l.define("tile0", "array", "cell_ns", 1.5, "test");
+    l.add(a, energy::Kernel::vmm, 1000, 0, 384000);
+    l.add(b, energy::Kernel::opu, 10, 384000, 896000);
+    l.add(a, energy::Kernel::mvm, 500, 1000000, 1000000);  // instantaneous
+    EXPECT_DOUBLE_EQ(l.total_pj(), 36.0 + 15.0 + 18.0);
+    EXPECT_DOUBLE_EQ(l.total_pj(energy::Kernel::vmm), 36.0);
+    EXPECT_DOUBLE_EQ(l.count(a, energy::Kernel::mvm), 500);
+    double integral = 0;
+    for (const auto& w : l.power(100000, 1000000)) integral += w.energy_pj;
+    EXPECT_NEAR(integral, l.total_pj(), 1e-9 * l.total_pj());
+    // The first window holds 100/384 of the VMM's ADC energy.
+    EXPECT_NEAR(l.power(100000, 1000000)[0].energy_pj, 36.0 * 100.0 / 384.0, 1e-12);
+    EXPECT_THROW(l.define("x", "y", "z", -1.0, ""), std::invalid_argument);
+}
+
+TEST(Timeline, WritesValidChromeTraceJsonAndCountsDrops) {
+    trace::Timeline t(true, 3);
+    const int k = t.track("tile0", "kernels");
+    const int h = t.track("host", "firmware");
+    t.slice(k, "vmm", "kernel", 1000, 385000, {{"rows", 1024}});
+    t.slice(h, "phase \"a\"", "firmware", 0, 2000000);
+    t.counter(k, "power_mw", 5000, 12.5);
+    t.slice(k, "dropped", "kernel", 1, 2);
+    EXPECT_EQ(t.dropped(), 1u);
+    std::ostringstream os;
+    t.write(os);
+    const auto j = nlohmann::json::parse(os.str());
+    ASSERT_TRUE(j.contains("traceEvents"));
+    int slices = 0, counters = 0, meta = 0;
+    for (const auto& e : j["traceEvents"]) {
+        ASSERT_TRUE(e.contains("ph") && e.contains("pid") && e.contains("tid") && e.contains("name"));
+        const std::string ph = e["ph"];
+        if (ph == "X") {
+            ++slices;
+            EXPECT_TRUE(e.contains("ts") && e.contains("dur"));
+        }
+        counters += ph == "C";
+        meta += ph == "M";
+    }
+    EXPECT_EQ(slices, 2);
+    EXPECT_EQ(counters, 1);
+    EXPECT_EQ(meta, 4);
+    EXPECT_EQ(j["otherData"]["dropped_events"], 1);
+    // Picosecond times print exactly: 385000 ps = 0.385 us, duration 0.384 us.
+    EXPECT_NE(os.str().find("\"ts\":0.001000,\"dur\":0.384000"), std::string::npos) << os.str();
+}
