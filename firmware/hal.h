@@ -76,6 +76,13 @@ struct BootInfo {
     std::vector<std::uint64_t> tile_base;
     std::vector<unsigned> tile_irq;
     std::map<std::string, double> args;
+    std::vector<int> layers;  // train_mlp
+    std::string activation;
+    // Dataset staged in DRAM: records of `dim` feature bytes then one label byte.
+    std::uint64_t train_addr = 0, test_addr = 0;
+    std::uint64_t train_count = 0, test_count = 0;
+    int dim = 0, classes = 0;
+    double feature_scale = 1.0;
     double arg(const std::string& key, double dflt) const {
         auto it = args.find(key);
         return it == args.end() ? dflt : it->second;
@@ -87,6 +94,8 @@ struct Report {
     bool ok = true;
     std::string error;
     std::map<std::string, double> metrics;
+    // Training: one row per epoch (ordered names, deterministic).
+    std::vector<std::map<std::string, double>> epochs;
 };
 
 using Program = Report (*)(Hal&, const BootInfo&);

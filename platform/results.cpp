@@ -39,7 +39,10 @@ json summary_json(const Scenario& s, const RunResult& r) {
     json kernels = json::array();
     for (const auto& k : r.kernels) {
         if (!k.count) continue;
+        json parts = json::object();
+        for (const auto& [comp, ns] : k.latency_parts_ns) parts[comp] = ns / double(k.count);
         kernels.push_back({{"tile", k.tile},
+                           {"latency_breakdown_ns_mean", parts},
                            {"kernel", k.kernel},
                            {"count", k.count},
                            {"latency_ns_mean", k.busy_ns / double(k.count)},
@@ -112,13 +115,18 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
     std::snprintf(buf, sizeof buf, "simulated time %.3f us, total energy %.3f nJ\n\n", r.sim_time_ns * 1e-3,
                   r.total_energy_pj * 1e-3);
     os << buf;
-    os << "  tile    kernel      count   latency/call      energy/call\n";
+    os << "  tile    kernel      count   latency/call      energy/call    latency by component (ns)\n";
     for (const auto& k : r.kernels) {
         if (!k.count) continue;
-        std::snprintf(buf, sizeof buf, "  %-7s %-9s %7llu %11.1f ns %13.4f nJ\n", k.tile.c_str(), k.kernel.c_str(),
+        std::snprintf(buf, sizeof buf, "  %-7s %-9s %7llu %11.1f ns %13.4f nJ   ", k.tile.c_str(), k.kernel.c_str(),
                       static_cast<unsigned long long>(k.count), k.busy_ns / double(k.count),
                       k.energy_pj * 1e-3 / double(k.count));
         os << buf;
+        for (const auto& [comp, ns] : k.latency_parts_ns) {
+            std::snprintf(buf, sizeof buf, " %s %.1f", comp.c_str(), ns / double(k.count));
+            os << buf;
+        }
+        os << "\n";
     }
     const json j = summary_json(s, r);
     for (const auto& [tile, c] : j["cycle"].items()) {
@@ -143,9 +151,14 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
     }
     os << "\n  area (um2):\n";
     for (const auto& [tile, a] : j["area"].items()) {
-        std::snprintf(buf, sizeof buf, "    %-7s periphery %.0f, array on top %.0f\n", tile.c_str(),
+        std::snprintf(buf, sizeof buf, "    %-7s periphery %.0f, array on top %.0f:", tile.c_str(),
                       a.value("periphery_um2", 0.0), a.value("array_um2", 0.0));
         os << buf;
+        for (const auto& [comp, um2] : a["components_um2"].items()) {
+            std::snprintf(buf, sizeof buf, " %s %.0f", comp.c_str(), um2.get<double>());
+            os << buf;
+        }
+        os << "\n";
     }
     std::snprintf(buf, sizeof buf, "\n  interconnect: %llu transactions, %llu bytes, %.1f%% busy\n",
                   static_cast<unsigned long long>(r.bus_transactions), static_cast<unsigned long long>(r.bus_bytes),

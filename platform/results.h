@@ -20,6 +20,7 @@ struct KernelResult {
     double busy_ns = 0;
     double energy_pj = 0;
     double macs = 0;  // multiply-accumulates (VMM/MVM) or cell updates (OPU) over all calls
+    std::vector<std::pair<std::string, double>> latency_parts_ns;  // by component, over all calls
 };
 
 struct EnergyRow {

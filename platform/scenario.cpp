@@ -17,10 +17,21 @@ const std::vector<FieldSpec>& scenario_fields() {
     static const std::vector<FieldSpec> f = {
         {"/name", Type::string, 0, 0, {}, nullptr, "", "run name; default: the file name without .json"},
         {"/seed", Type::integer, 0, 9007199254740991.0, {}, 1, "", "seed of every random draw (firmware data, noise)"},
-        {"/firmware/program", Type::string, 0, 0, {"quickstart", "paper_kernels"}, "quickstart", "", "firmware program the host boots"},
+        {"/firmware/program", Type::string, 0, 0, {"quickstart", "paper_kernels", "train_mlp"}, "quickstart", "", "firmware program the host boots"},
         {"/firmware/size", Type::integer, 1, 4096, {}, 256, "", "quickstart: matrix size n (n x n region of tile 0)"},
         {"/firmware/vmm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked VMMs"},
         {"/firmware/mvm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked MVMs"},
+        {"/firmware/layers", Type::integer_list, 1, 4096, {}, json::array({64, 36, 10}), "", "train_mlp: layer sizes, input first (2 to 8 entries)"},
+        {"/firmware/activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of every layer (the reference uses sigmoid)"},
+        {"/firmware/dataset", Type::string, 0, 0, {"digits"}, "digits", "", "train_mlp: UCI 8x8 digits, standard split (datasets/uci-digits)"},
+        {"/firmware/epochs", Type::integer, 1, 1000, {}, 10, "", "train_mlp: passes over the training set"},
+        {"/firmware/learning_rate", Type::number, 1e-6, 100, {}, 0.1, "", "train_mlp: SGD learning rate (batch 1)"},
+        {"/firmware/lr_decay", Type::number, 0.01, 1, {}, 1.0, "", "train_mlp: learning rate multiplied by this after every epoch"},
+        {"/firmware/train_limit", Type::integer, 0, 1e7, {}, 0, "samples", "train_mlp: use only the first N training samples (0 = all)"},
+        {"/firmware/test_limit", Type::integer, 0, 1e7, {}, 0, "samples", "train_mlp: use only the first N test samples (0 = all)"},
+        {"/firmware/fwd_fullscale", Type::number, 1e-3, 1e3, {}, 6.0, "", "train_mlp: forward ADC full scale (CrossSim sigmoid default +-6)"},
+        {"/firmware/bwd_fullscale", Type::number, 1e-3, 1e3, {}, 4.0, "", "train_mlp: backward ADC full scale, in units of max|delta| (CrossSim +-4)"},
+        {"/firmware/init_scale", Type::number, 0, 1, {}, 1.0, "", "train_mlp: initial weights uniform in +-init_scale/sqrt(fan-in + 1)"},
         {"/platform/tiles", Type::integer, 1, 64, {}, 1, "", "number of tiles on the interconnect"},
         {"/platform/quantum_ns", Type::number, 1, 1e9, {}, 1000.0, "ns", "global quantum of the host's temporal decoupling"},
         {"/platform/dram/base", Type::integer, 0, 281474976710655.0, {}, 2147483648.0, "byte", "DRAM base address"},
@@ -46,7 +57,19 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/tile/activity", Type::string, 0, 0, {"nominal", "data"}, "nominal", "", "switching activity for energy: the paper's 50 % or the real operands"},
         {"/tile/read_noise", Type::number, 0, 1, {}, 0.0, "fraction of range", "Gaussian read noise per cell per read"},
         {"/tile/dma_burst_bytes", Type::integer, 4, 65536, {}, 4096, "byte", "largest burst the tile's DMA issues"},
-        {"/tile/device/model", Type::string, 0, 0, {"ideal"}, "ideal", "", "conductance-update model"},
+        {"/tile/device/model", Type::string, 0, 0, {"ideal", "analytic", "lut"}, "ideal", "", "conductance-update model of the cells"},
+        {"/tile/device/alpha", Type::number, 0, 50, {}, 0.0, "", "analytic: nonlinearity alpha (0 = linear)"},
+        {"/tile/device/symmetric", Type::boolean, 0, 0, {}, false, "", "analytic: symmetric (logistic) form instead of the asymmetric one"},
+        {"/tile/device/write_noise", Type::number, 0, 10, {}, 0.0, "", "analytic: write-noise sigma_wn; sigma = sigma_wn sqrt(|dw| range)"},
+        {"/tile/device/lut_increasing", Type::string, 0, 0, {}, "", "path", "lut: dG table for increasing pulses (CrossSim text format, .txt or .txt.gz), relative to the scenario file"},
+        {"/tile/device/lut_decreasing", Type::string, 0, 0, {}, "", "path", "lut: dG table for decreasing pulses"},
+        {"/tile/device/lut_mode", Type::string, 0, 0, {"scaled", "pulses"}, "scaled", "", "lut: CrossSim's scaled single draw, or a literal pulse train"},
+        {"/tile/device/lut_g_min_relative", Type::number, 0, 1, {}, 0.1, "", "lut: fraction of the table's G span mapped to weight -1"},
+        {"/tile/device/lut_g_max_relative", Type::number, 0, 1, {}, 0.9, "", "lut: fraction of the table's G span mapped to weight +1"},
+        {"/tile/carry/cells", Type::integer, 1, 8, {}, 1, "", "periodic carry: cells (digit arrays) per weight; 1 = no carry"},
+        {"/tile/carry/base", Type::integer, 2, 64, {}, 5, "", "periodic carry: number base between digits"},
+        {"/tile/carry/threshold", Type::number, 0.01, 1, {}, 0.5, "fraction of range", "periodic carry: digits beyond this are carried"},
+        {"/tile/carry/every", Type::integer, 1, 1e9, {}, 10, "updates", "periodic carry: OPUs between carries"},
         {"/outputs/vcd", Type::boolean, 0, 0, {}, true, "", "write waves.vcd"},
         {"/outputs/trace", Type::boolean, 0, 0, {}, true, "", "write trace.json"},
         {"/outputs/trace_max_events", Type::integer, 0, 1e8, {}, 2000000, "", "events kept in trace.json (the rest are counted as dropped)"},
@@ -62,6 +85,7 @@ const char* type_name(Type t) {
         case Type::number: return "a number";
         case Type::boolean: return "true or false";
         case Type::string: return "a string";
+        case Type::integer_list: return "a list of integers";
     }
     return "?";
 }
@@ -149,6 +173,21 @@ public:
             case Type::boolean:
                 if (!v.is_boolean()) fail(f.path, std::string("expected true or false, got ") + describe(v));
                 break;
+            case Type::integer_list: {
+                if (!v.is_array() || v.size() < 2 || v.size() > 8)
+                    fail(f.path, "expected a list of 2 to 8 integers, got " + describe(v));
+                for (std::size_t k = 0; k < v.size(); ++k) {
+                    const std::string p = f.path + "/" + std::to_string(k);
+                    if (!v[k].is_number_integer()) fail(p, "expected an integer, got " + describe(v[k]));
+                    const double d = v[k].get<double>();
+                    if (d < f.min || d > f.max) {
+                        std::ostringstream os;
+                        os << "expected a value in [" << f.min << ", " << f.max << "], got " << d;
+                        fail(p, os.str());
+                    }
+                }
+                break;
+            }
             case Type::string: {
                 if (!v.is_string()) fail(f.path, std::string("expected a string, got ") + describe(v));
                 if (!f.choices.empty() &&
@@ -229,8 +268,12 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
         v.fail("/name", "expected a non-empty name without path separators (it names the output folder)");
     s.seed = u64("/seed");
     s.program = get("/firmware/program").get<std::string>();
-    for (const char* k : {"size", "vmm_count", "mvm_count"})
+    for (const char* k : {"size", "vmm_count", "mvm_count", "epochs", "learning_rate", "lr_decay", "train_limit",
+                          "test_limit", "fwd_fullscale", "bwd_fullscale", "init_scale"})
         s.firmware_args[k] = num((std::string("/firmware/") + k).c_str());
+    s.layers = get("/firmware/layers").get<std::vector<int>>();
+    s.activation = get("/firmware/activation").get<std::string>();
+    s.dataset = get("/firmware/dataset").get<std::string>();
     s.tiles = i32("/platform/tiles");
     s.quantum_ns = num("/platform/quantum_ns");
     s.dram_base = u64("/platform/dram/base");
@@ -257,6 +300,34 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     s.read_noise = num("/tile/read_noise");
     s.dma_burst_bytes = static_cast<std::uint32_t>(u64("/tile/dma_burst_bytes"));
     s.device_model = get("/tile/device/model").get<std::string>();
+    s.device_alpha = num("/tile/device/alpha");
+    s.device_symmetric = get("/tile/device/symmetric").get<bool>();
+    s.device_write_noise = num("/tile/device/write_noise");
+    s.lut_mode = get("/tile/device/lut_mode").get<std::string>();
+    s.lut_g_min_relative = num("/tile/device/lut_g_min_relative");
+    s.lut_g_max_relative = num("/tile/device/lut_g_max_relative");
+    s.carry_cells = i32("/tile/carry/cells");
+    s.carry_base = i32("/tile/carry/base");
+    s.carry_threshold = num("/tile/carry/threshold");
+    s.carry_every = i32("/tile/carry/every");
+    if (s.lut_g_min_relative >= s.lut_g_max_relative)
+        v.fail("/tile/device/lut_g_max_relative", "expected a value above lut_g_min_relative");
+    if (s.device_model == "lut") {
+        // Tables are loaded (and checked) here, so a bad table is a scenario error, exit 2.
+        auto load = [&](const char* path) {
+            const std::string rel = get(path).get<std::string>();
+            if (rel.empty()) v.fail(path, "required when /tile/device/model is \"lut\": a lookup-table file");
+            std::filesystem::path f(rel);
+            if (f.is_relative()) f = std::filesystem::path(file).parent_path() / f;
+            try {
+                return std::make_shared<const device::LookupTable>(device::load_lut(f.string()));
+            } catch (const device::LutError& e) {
+                v.fail(path, std::string("bad lookup table: ") + e.what());
+            }
+        };
+        s.lut_increasing = load("/tile/device/lut_increasing");
+        s.lut_decreasing = load("/tile/device/lut_decreasing");
+    }
     s.write_vcd = get("/outputs/vcd").get<bool>();
     s.write_trace = get("/outputs/trace").get<bool>();
     s.trace_max_events = u64("/outputs/trace_max_events");
@@ -274,6 +345,18 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
         if (n > s.rows || n > s.cols)
             v.fail("/firmware/size", "expected at most the tile size " + std::to_string(std::min(s.rows, s.cols)) +
                                          ", got " + std::to_string(n));
+    }
+    if (s.program == "train_mlp") {
+        if (s.dataset == "digits" && (s.layers.front() != 64 || s.layers.back() != 10))
+            v.fail("/firmware/layers", "the digits dataset needs 64 inputs and 10 outputs, e.g. [64, 36, 10]");
+        // Layers are placed as disjoint blocks of tile 0's array, bias row included.
+        int rows = 0, cols = 0;
+        for (std::size_t l = 0; l + 1 < s.layers.size(); ++l) rows += s.layers[l] + 1, cols += s.layers[l + 1];
+        if (rows > s.rows || cols > s.cols)
+            v.fail("/firmware/layers", "the layers need " + std::to_string(rows) + " rows and " + std::to_string(cols) +
+                                           " columns of tile 0 (bias rows included), the tile has " +
+                                           std::to_string(s.rows) + "x" + std::to_string(s.cols));
+        if (s.bits_x != s.bits_in) v.fail("/tile/bits_x", "train_mlp reuses the forward input codes for the update: bits_x must equal bits_in");
     }
     // Firmware stages a whole float32 weight matrix in DRAM before programming it.
     if (std::uint64_t(s.rows) * s.cols * 4 > s.dram_size)

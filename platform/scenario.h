@@ -8,7 +8,11 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include <nlohmann/json.hpp>
+
+#include "models/device/lookup_table.h"
 
 namespace xbar::platform {
 
@@ -19,11 +23,12 @@ public:
 };
 
 struct FieldSpec {
-    enum class Type { integer, number, boolean, string };
+    enum class Type { integer, number, boolean, string, integer_list };
     std::string path;  // JSON pointer, e.g. "/tile/rows"
     Type type;
     double min = 0, max = 0;           // numbers: inclusive range
     std::vector<std::string> choices;  // strings: allowed values (empty: any)
+                                       // integer_list: min/max bound each element
     nlohmann::json dflt;               // null: required
     std::string unit;
     std::string doc;
@@ -38,6 +43,8 @@ struct Scenario {
 
     std::string program;
     std::map<std::string, double> firmware_args;
+    std::vector<int> layers;  // train_mlp: layer sizes, input first
+    std::string activation, dataset;
 
     int tiles = 1;
     double quantum_ns = 1000;
@@ -53,7 +60,14 @@ struct Scenario {
     std::string activity;
     double read_noise = 0;
     std::uint32_t dma_burst_bytes = 4096;
-    std::string device_model;
+    std::string device_model;  // ideal | analytic | lut
+    double device_alpha = 0, device_write_noise = 0;
+    bool device_symmetric = false;
+    std::shared_ptr<const device::LookupTable> lut_increasing, lut_decreasing;  // model lut
+    std::string lut_mode;
+    double lut_g_min_relative = 0.1, lut_g_max_relative = 0.9;
+    int carry_cells = 1, carry_base = 5, carry_every = 10;
+    double carry_threshold = 0.5;
 
     bool write_vcd = true, write_trace = true;
     std::uint64_t trace_max_events = 0;

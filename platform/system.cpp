@@ -33,6 +33,23 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
     c.params.pulse_unit_ns = s.pulse_unit_ns;
     c.activity = s.activity == "data" ? cores::Activity::data : cores::Activity::nominal;
     c.read_noise = s.read_noise;
+    if (s.device_model == "analytic") {
+        c.device.kind = cores::DeviceSpec::Kind::analytic;
+        c.device.analytic.alpha = float(s.device_alpha);
+        c.device.analytic.symmetric = s.device_symmetric;
+        c.device.analytic.write_noise = float(s.device_write_noise);
+    } else if (s.device_model == "lut") {
+        c.device.kind = cores::DeviceSpec::Kind::lut;
+        c.device.lut_increasing = s.lut_increasing;
+        c.device.lut_decreasing = s.lut_decreasing;
+        c.device.lut_mapping.g_min_relative = s.lut_g_min_relative;
+        c.device.lut_mapping.g_max_relative = s.lut_g_max_relative;
+        c.device.lut_mapping.mode = s.lut_mode == "pulses" ? device::LutUpdateMode::pulses : device::LutUpdateMode::scaled;
+    }
+    c.carry.cells = s.carry_cells;
+    c.carry.base = s.carry_base;
+    c.carry.threshold = s.carry_threshold;
+    c.carry.every = s.carry_every;
     c.seed = device::Rng::derive(s.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE" + index
     return std::make_unique<cores::AnalogCore>(c);
 }
@@ -117,7 +134,8 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         for (int i = 0; i < energy::kKernelCount; ++i) {
             const auto kern = energy::Kernel(i);
             const auto& st = t.stat(kern);
-            KernelResult kr{t.basename(), energy::kernel_name(kern), st.count, st.busy_ns, 0.0, st.macs};
+            KernelResult kr{t.basename(), energy::kernel_name(kern), st.count, st.busy_ns, 0.0, st.macs,
+                            st.latency_parts_ns};
             for (const auto& row : ledger.rows())
                 if (row.def->owner == kr.tile && row.kernel == kern) kr.energy_pj += row.energy_pj;
             r.kernels.push_back(kr);

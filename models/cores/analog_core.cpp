@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <stdexcept>
 
 namespace xbar::cores {
 
@@ -23,11 +24,62 @@ inline int inner_edges(unsigned mag, int m) {
 }
 }  // namespace
 
+namespace {
+std::unique_ptr<device::DeviceModel> make_device(const DeviceSpec& d, std::uint64_t seed) {
+    switch (d.kind) {
+        case DeviceSpec::Kind::ideal: return device::make_ideal(-1.f, 1.f);
+        case DeviceSpec::Kind::analytic: {
+            device::AnalyticParams p = d.analytic;
+            p.w_min = -1.f;
+            p.w_max = 1.f;
+            return device::make_analytic(p, seed);
+        }
+        case DeviceSpec::Kind::lut: {
+            device::LutMapping m = d.lut_mapping;
+            m.w_min = -1.f;
+            m.w_max = 1.f;
+            return device::make_lut(d.lut_increasing, d.lut_decreasing, m, seed);
+        }
+    }
+    return nullptr;
+}
+}  // namespace
+
 AnalogCore::AnalogCore(const AnalogCoreConfig& cfg)
     : m_cfg(cfg),
       m_table(make_analog_cost_table(cfg.params)),
-      m_w(Matrix::Zero(cfg.params.rows, cfg.params.cols)),
-      m_read_rng(device::Rng::derive(cfg.seed, 0x52454144 /* "READ" */)) {}
+      m_read_rng(device::Rng::derive(cfg.seed, 0x52454144 /* "READ" */)) {
+    const auto& c = cfg.carry;
+    if (c.cells < 1 || c.cells > 8 || c.base < 2 || !(c.threshold > 0 && c.threshold <= 1) || c.every < 1)
+        throw std::invalid_argument("periodic carry: cells in [1, 8], base >= 2, threshold in (0, 1], every >= 1");
+    for (int k = 0; k < c.cells; ++k) {
+        m_cells.push_back(Matrix::Zero(cfg.params.rows, cfg.params.cols));
+        m_devices.push_back(make_device(cfg.device, device::Rng::derive(cfg.seed, 0x44455600u + k /* "DEV" */)));
+    }
+    if (c.cells > 1) {
+        m_w = Matrix::Zero(cfg.params.rows, cfg.params.cols);
+        m_dirty.assign(cfg.params.rows, 0);
+    }
+}
+
+// Digit k of a weight counts base^(k - cells + 1): the highest digit carries the value.
+static double digit_scale(int k, int cells, int base) { return std::pow(double(base), k - cells + 1); }
+
+const AnalogCore::Matrix& AnalogCore::effective() {
+    const int n = m_cfg.carry.cells;
+    if (n == 1) return m_cells[0];
+    if (m_any_dirty) {
+        for (int i = 0; i < m_w.rows(); ++i) {
+            if (!m_dirty[i]) continue;
+            m_w.row(i) = m_cells[n - 1].row(i);
+            for (int k = n - 2; k >= 0; --k)
+                m_w.row(i) += float(digit_scale(k, n, m_cfg.carry.base)) * m_cells[k].row(i);
+            m_dirty[i] = 0;
+        }
+        m_any_dirty = false;
+    }
+    return m_w;
+}
 
 AnalogCore::~AnalogCore() = default;
 
@@ -60,6 +112,7 @@ void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int 
         }
     }
     c.latency_ns = t.read_latency_ns(b);
+    c.latency_parts = {{"temporal_driver", t.drive_window_ns(b)}, {"array", t.rc_settle_ns}, {"adc", t.ramp_ns()}};
     c.events = {
         {kArrayReadSwitch, switches},
         {kArrayReadCellNs, cell_ns},
@@ -69,6 +122,10 @@ void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int 
         {kComparatorNs, double(n_out) * t.ramp_ns()},
         {kLinkValue, double(n_in + n_out)},
     };
+    // Every digit array of a periodic-carry weight is read, each with its own periphery.
+    if (m_cfg.carry.cells > 1)
+        for (auto& e : c.events)
+            if (e.first != kLinkValue) e.second *= m_cfg.carry.cells;
 }
 
 void AnalogCore::add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in) {
@@ -76,7 +133,10 @@ void AnalogCore::add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::Vect
     // Independent Gaussian noise on every cell of a read sums, per output line, to one Gaussian
     // of variance sigma^2 sum_i x_i^2: drawn once per output, exactly the same distribution.
     const double range = 2.0;  // weights span [-1, 1]
-    const float s = float(m_cfg.read_noise * range * std::sqrt(double(in.squaredNorm())));
+    // Every digit array adds its own read noise, weighted by its significance.
+    double digits = 0;
+    for (int k = 0; k < m_cfg.carry.cells; ++k) digits += std::pow(digit_scale(k, m_cfg.carry.cells, m_cfg.carry.base), 2);
+    const float s = float(m_cfg.read_noise * range * std::sqrt(digits * double(in.squaredNorm())));
     for (Eigen::Index j = 0; j < y.size(); ++j) y[j] += s * m_read_rng.normal();
 }
 
@@ -85,7 +145,7 @@ KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float
     const float inv_mx = 1.0f / float(code_max(p.bits_in));
     m_in.resize(r.rows);
     for (int i = 0; i < r.rows; ++i) m_in[i] = float(x[i]) * inv_mx;
-    m_out.noalias() = m_w.topLeftCorner(r.rows, r.cols).transpose() * m_in;
+    m_out.noalias() = effective().block(r.row0, r.col0, r.rows, r.cols).transpose() * m_in;
     add_read_noise(m_out, m_in);
     const double inv_fs = 1.0 / double(fs);
     for (int j = 0; j < r.cols; ++j) y[j] = quantize(double(m_out[j]) * inv_fs, p.bits_out);
@@ -99,7 +159,7 @@ KernelCost AnalogCore::mvm(Region r, const std::int8_t* d, std::int8_t* z, float
     const float inv_md = 1.0f / float(code_max(p.bits_in));
     m_in.resize(r.cols);
     for (int j = 0; j < r.cols; ++j) m_in[j] = float(d[j]) * inv_md;
-    m_out.noalias() = m_w.topLeftCorner(r.rows, r.cols) * m_in;
+    m_out.noalias() = effective().block(r.row0, r.col0, r.rows, r.cols) * m_in;
     add_read_noise(m_out, m_in);
     const double inv_fs = 1.0 / double(fs);
     for (int i = 0; i < r.rows; ++i) z[i] = quantize(double(m_out[i]) * inv_fs, p.bits_out);
@@ -111,14 +171,20 @@ KernelCost AnalogCore::mvm(Region r, const std::int8_t* d, std::int8_t* z, float
 KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d, float scale) {
     const auto& p = m_cfg.params;
     const auto& t = m_table;
-    const float ax = scale / float(code_max(p.bits_x));
+    // Requested change of the lowest digit: the weight change divided by its significance.
+    const int n = m_cfg.carry.cells;
+    const float ax = float(scale / digit_scale(0, n, m_cfg.carry.base)) / float(code_max(p.bits_x));
     const float bd = 1.0f / float(code_max(p.bits_delta));
-    for (int i = 0; i < r.rows; ++i) {
-        if (x[i] == 0) continue;
-        const float a = ax * float(x[i]);
-        float* row = m_w.data() + std::ptrdiff_t(i) * m_w.cols();
-        for (int j = 0; j < r.cols; ++j)
-            row[j] = std::clamp(row[j] + a * (bd * float(d[j])), -1.0f, 1.0f);
+    m_a.resize(r.rows);
+    m_b.resize(r.cols);
+    for (int i = 0; i < r.rows; ++i) m_a[i] = ax * float(x[i]);
+    for (int j = 0; j < r.cols; ++j) m_b[j] = bd * float(d[j]);
+    float* base = m_cells[0].data() + std::ptrdiff_t(r.row0) * m_cells[0].cols() + r.col0;
+    m_devices[0]->update_rank1(base, r.rows, r.cols, m_cells[0].cols(), m_a.data(), m_b.data());
+    if (n > 1) {
+        for (int i = 0; i < r.rows; ++i)
+            if (x[i] != 0) m_dirty[r.row0 + i] = 1, m_any_dirty = true;
+        ++m_updates_since_carry;
     }
     const int m = p.bits_x - 1;
     const double pmax = t.pulse_max_ns(p.bits_x);
@@ -142,6 +208,7 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
     }
     KernelCost c;
     c.latency_ns = t.opu_latency_ns();
+    c.latency_parts = {{"temporal_driver", t.opu_latency_ns()}};
     c.events = {
         {kArrayWriteSetup, 1.0},
         {kArrayWriteTransition, transitions},
@@ -160,14 +227,31 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
 // temporal drivers of that row and the voltage drivers of every column switch twice. Programming
 // is assumed closed-loop (write-verify) so the cell reaches the target.
 KernelCost AnalogCore::program(Region r, const float* w) {
+    const int n = m_cfg.carry.cells;
+    for (int k = 0; k < n; ++k) {
+        for (int i = 0; i < r.rows; ++i)
+            for (int j = 0; j < r.cols; ++j)
+                m_cells[k](r.row0 + i, r.col0 + j) =
+                    k == n - 1 ? std::clamp(w[std::ptrdiff_t(i) * r.cols + j], -1.0f, 1.0f) : 0.0f;
+    }
+    if (n > 1) {
+        for (int i = 0; i < r.rows; ++i) m_dirty[r.row0 + i] = 1;
+        m_any_dirty = true;
+    }
+    KernelCost c = serial_write_cost(r);
+    for (auto& e : c.events) e.second *= n;  // every digit array is written
+    c.latency_ns *= n;
+    for (auto& part : c.latency_parts) part.second *= n;
+    return c;
+}
+
+KernelCost AnalogCore::serial_write_cost(Region r) const {
     const auto& p = m_cfg.params;
     const auto& t = m_table;
-    for (int i = 0; i < r.rows; ++i)
-        for (int j = 0; j < r.cols; ++j)
-            m_w(i, j) = std::clamp(w[std::ptrdiff_t(i) * r.cols + j], -1.0f, 1.0f);
     const double pmax = t.pulse_max_ns(p.bits_x);
     KernelCost c;
     c.latency_ns = double(r.rows) * 2.0 * t.drive_window_ns(p.bits_x);
+    c.latency_parts = {{"temporal_driver", c.latency_ns}};
     c.events = {
         {kArrayWriteCellNs, 0.5 * double(r.rows) * r.cols * pmax},
         {kTdTransition, 2.0 * t.td_transitions_per_row_bit * p.bits_x * r.rows},
@@ -181,14 +265,27 @@ KernelCost AnalogCore::program(Region r, const float* w) {
 // Serial read-back: one row driven at a time with a full-scale pulse, every column converted.
 KernelCost AnalogCore::read_back(Region r, float* w) {
     const auto& p = m_cfg.params;
-    const auto& t = m_table;
     const int mo = code_max(p.bits_out);
+    const Matrix& we = effective();
     for (int i = 0; i < r.rows; ++i)
         for (int j = 0; j < r.cols; ++j)
-            w[std::ptrdiff_t(i) * r.cols + j] = float(quantize(m_w(i, j), p.bits_out)) / float(mo);
+            w[std::ptrdiff_t(i) * r.cols + j] = float(quantize(we(r.row0 + i, r.col0 + j), p.bits_out)) / float(mo);
+    KernelCost c = serial_read_cost(r);
+    for (auto& e : c.events) e.second *= m_cfg.carry.cells;  // every digit array is read
+    c.latency_ns *= m_cfg.carry.cells;
+    for (auto& part : c.latency_parts) part.second *= m_cfg.carry.cells;
+    return c;
+}
+
+KernelCost AnalogCore::serial_read_cost(Region r) const {
+    const auto& p = m_cfg.params;
+    const auto& t = m_table;
     const double pmax = t.pulse_max_ns(p.bits_in);
     KernelCost c;
     c.latency_ns = double(r.rows) * t.read_latency_ns(p.bits_in);
+    c.latency_parts = {{"temporal_driver", r.rows * t.drive_window_ns(p.bits_in)},
+                       {"array", r.rows * t.rc_settle_ns},
+                       {"adc", r.rows * t.ramp_ns()}};
     c.events = {
         {kArrayReadSwitch, double(r.rows)},
         {kArrayReadCellNs, double(r.rows) * r.cols * pmax},
@@ -199,6 +296,46 @@ KernelCost AnalogCore::read_back(Region r, float* w) {
         {kLinkValue, double(r.rows) * r.cols},
     };
     return c;
+}
+
+bool AnalogCore::carry_due() const {
+    return m_cfg.carry.cells > 1 && m_updates_since_carry >= std::uint64_t(m_cfg.carry.every);
+}
+
+// Carry digits beyond the threshold one level up: the higher digit receives value / base through
+// its device (nonlinearity and write noise included), the lower digit is reset to zero through its
+// device. Charged as a serial read of the lower array plus serial writes of both arrays (M18
+// §3.7: "a carry is a serial read plus write of the array").
+KernelCost AnalogCore::carry() {
+    const auto& c = m_cfg.carry;
+    const auto& p = m_cfg.params;
+    const Region whole{p.rows, p.cols};
+    KernelCost total;
+    const std::size_t n = std::size_t(p.rows) * p.cols;
+    m_dw.resize(n);
+    std::vector<float> reset(n);
+    for (int l = 0; l + 1 < c.cells; ++l) {
+        float* lo = m_cells[l].data();
+        bool any = false;
+        for (std::size_t k = 0; k < n; ++k) {
+            const bool carry = std::abs(lo[k]) >= float(c.threshold);
+            m_dw[k] = carry ? lo[k] / float(c.base) : 0.0f;
+            reset[k] = carry ? -lo[k] : 0.0f;
+            any |= carry;
+        }
+        if (!any) continue;
+        m_devices[l + 1]->update_cells(m_cells[l + 1].data(), m_dw.data(), n);
+        m_devices[l]->update_cells(lo, reset.data(), n);
+        for (const KernelCost& part : {serial_read_cost(whole), serial_write_cost(whole), serial_write_cost(whole)}) {
+            total.latency_ns += part.latency_ns;
+            total.events.insert(total.events.end(), part.events.begin(), part.events.end());
+            total.latency_parts.insert(total.latency_parts.end(), part.latency_parts.begin(), part.latency_parts.end());
+        }
+    }
+    std::fill(m_dirty.begin(), m_dirty.end(), 1);
+    m_any_dirty = true;
+    m_updates_since_carry = 0;
+    return total;
 }
 
 }  // namespace xbar::cores

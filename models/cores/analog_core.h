@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 
 #include "models/cores/crossbar_core.h"
+#include "models/device/device_model.h"
 #include "models/device/rng.h"
 #include "models/energy/analog_costs.h"
 
@@ -16,10 +17,31 @@ namespace xbar::cores {
 
 enum class Activity { nominal, data };
 
+// Which conductance-update model the cells follow (models/device/). Weights are normalized to
+// [-1, 1]: signed weight = (G - G_ref) / ((Gmax - Gmin) / 2) with G_ref at mid-range.
+struct DeviceSpec {
+    enum class Kind { ideal, analytic, lut } kind = Kind::ideal;
+    device::AnalyticParams analytic;  // w_min/w_max are forced to [-1, 1]
+    std::shared_ptr<const device::LookupTable> lut_increasing, lut_decreasing;
+    device::LutMapping lut_mapping;
+};
+
+// Periodic carry (Agarwal et al., VLSI 2017; M18 §3.7): `cells` arrays per weight, each a digit
+// of a base-`base` number, w = sum_k W_k base^(k - cells + 1). Updates go to the lowest digit;
+// every `every` updates, digits beyond `threshold` x full range are carried up one level.
+struct CarrySpec {
+    int cells = 1;  // 1 = no carry
+    int base = 5;
+    double threshold = 0.5;
+    int every = 10;
+};
+
 struct AnalogCoreConfig {
     energy::AnalogParams params;
     Activity activity = Activity::nominal;
     double read_noise = 0.0;  // sigma per cell per read, as a fraction of the weight range
+    DeviceSpec device;
+    CarrySpec carry;
     std::uint64_t seed = 1;
 };
 
@@ -27,6 +49,8 @@ class AnalogCore final : public CrossbarCore {
 public:
     explicit AnalogCore(const AnalogCoreConfig& cfg);
     ~AnalogCore() override;
+    AnalogCore(AnalogCore&&) noexcept = default;
+    AnalogCore& operator=(AnalogCore&&) noexcept = default;
 
     const char* variant() const override { return "analog_reram"; }
     int rows() const override { return m_cfg.params.rows; }
@@ -42,19 +66,33 @@ public:
     KernelCost program(Region r, const float* w) override;
     KernelCost read_back(Region r, float* w) override;
 
+    bool carry_due() const override;
+    KernelCost carry() override;
+
     const energy::AnalogCostTable& cost_table() const { return m_table; }
-    // Normalized weights (row-major), for tests and the plain-numerics benchmark.
+    // Effective normalized weights (row-major), for tests and the plain-numerics benchmark.
     using Matrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-    const Matrix& weights() const { return m_w; }
+    const Matrix& weights() { return effective(); }
+    // One digit array of the periodic carry (0 = lowest order).
+    const Matrix& cells(int k) const { return m_cells[k]; }
 
 private:
+    const Matrix& effective();  // the weights reads see (digit arrays combined)
+    KernelCost serial_read_cost(Region r) const;
+    KernelCost serial_write_cost(Region r) const;
     // Shared by vmm and mvm: `in` drives `n_in` lines, `n_out` integrators/comparators convert.
     void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out) const;
     void add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in);
 
     AnalogCoreConfig m_cfg;
     energy::AnalogCostTable m_table;
-    Matrix m_w;
+    std::vector<Matrix> m_cells;  // digit arrays, lowest order first
+    std::vector<std::unique_ptr<device::DeviceModel>> m_devices;  // one per digit array
+    Matrix m_w;                    // effective weights used by reads
+    std::vector<char> m_dirty;     // rows of m_w to recompute
+    bool m_any_dirty = false;
+    std::uint64_t m_updates_since_carry = 0;
+    std::vector<float> m_a, m_b, m_dw;  // scratch for device requests
     device::Rng m_read_rng;
     Eigen::VectorXf m_in, m_out;  // scratch
 };

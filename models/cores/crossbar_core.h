@@ -21,11 +21,15 @@ std::int8_t quantize(double value_over_fullscale, int bits);
 struct KernelCost {
     double latency_ns = 0;
     std::vector<std::pair<int, double>> events;  // (action index, count)
+    // Where the latency goes, by component (Table III style); the parts sum to latency_ns.
+    std::vector<std::pair<const char*, double>> latency_parts;
 };
 
-// Active region of a kernel: the leading rows x cols of the array.
+// Active region of a kernel: rows x cols starting at (row0, col0). Several layers can live in
+// one array as disjoint blocks; undriven rows and unconverted columns cost nothing.
 struct Region {
     int rows, cols;
+    int row0 = 0, col0 = 0;
 };
 
 struct CodeFormat {
@@ -56,6 +60,10 @@ public:
     virtual KernelCost program(Region r, const float* w) = 0;
     // Serial read-back of the region (row-major, leading dimension r.cols).
     virtual KernelCost read_back(Region r, float* w) = 0;
+    // Housekeeping the core needs after updates (periodic carry). The tile runs it as its own
+    // kernel when due; cores without such work never report it due.
+    virtual bool carry_due() const { return false; }
+    virtual KernelCost carry() { return {}; }
 };
 
 }  // namespace xbar::cores

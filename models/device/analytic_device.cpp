@@ -6,7 +6,8 @@
 // normals generated in bulk per row.
 //
 // Cancellation-free forms used by the kernels (algebraically equal to §3.4):
-//   asymmetric: delta = dw/range; dw>0: D = (w0+w_min-w)(1-e^{-a delta}); dw<=0: D = (w_max-w0-w)(1-e^{a delta}).
+//   asymmetric: delta = dw/range; dw>0: D = (w0+w_min-w)(1-e^{-a delta}); dw<=0: D = (w_max-w0-w)(1-e^{a
+//   delta}).
 //     Both are D = base * (-expm1(-a |delta|)), base = (dw>0 ? w0+w_min : w_max-w0) - w.
 //   symmetric: w_new = A/(1+E(A/y-1)) + B with y = w-B, E = e^{-2 a delta} = 1+em. Then
 //     D = -em y q / (1 + em q), q = (A-y)/A = (C-w)/A, C = A+B (the upper fixed point).
@@ -38,8 +39,8 @@ struct RowConsts {
 
 // Scalar twin of the vector kernel (used without AVX2); same operations, same order.
 template <Form F, bool Noise>
-std::uint64_t row_scalar(float* w, int cols, const float* b, const float* ce, const float* sq,
-                         const float* z, const RowConsts& k) {
+std::uint64_t row_scalar(float* w, int cols, const float* b, const float* ce, const float* sq, const float* z,
+                         const RowConsts& k) {
     std::uint64_t count = 0;
     for (int j = 0; j < cols; ++j) {
         const float dw = k.ai * b[j];
@@ -75,26 +76,26 @@ inline __m256 cell8(__m256 vw, __m256 dw, const float* ce, const float* sq, cons
     } else if constexpr (F == Form::asymmetric) {
         const __m256 em = detail::expm1_ps(_mm256_mul_ps(_mm256_loadu_ps(ce), _mm256_set1_ps(k.abs_ai)));
         const __m256 pos = _mm256_cmp_ps(dw, _mm256_setzero_ps(), _CMP_GT_OQ);
-        const __m256 base = _mm256_sub_ps(
-            _mm256_blendv_ps(_mm256_set1_ps(k.p_neg), _mm256_set1_ps(k.p_pos), pos), vw);
+        const __m256 base =
+            _mm256_sub_ps(_mm256_blendv_ps(_mm256_set1_ps(k.p_neg), _mm256_set1_ps(k.p_pos), pos), vw);
         wn = _mm256_fnmadd_ps(base, em, vw);
     } else {
         const __m256 em = detail::expm1_ps(_mm256_mul_ps(_mm256_loadu_ps(ce), _mm256_set1_ps(k.ai)));
         const __m256 y = _mm256_sub_ps(vw, _mm256_set1_ps(k.sym_b));
-        const __m256 q = _mm256_mul_ps(_mm256_sub_ps(_mm256_set1_ps(k.sym_c), vw),
-                                       _mm256_set1_ps(k.sym_inv_a));
+        const __m256 q =
+            _mm256_mul_ps(_mm256_sub_ps(_mm256_set1_ps(k.sym_c), vw), _mm256_set1_ps(k.sym_inv_a));
         const __m256 num = _mm256_mul_ps(_mm256_mul_ps(em, y), q);
         wn = _mm256_sub_ps(vw, _mm256_div_ps(num, _mm256_fmadd_ps(em, q, _mm256_set1_ps(1.f))));
     }
     if constexpr (Noise)
-        wn = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(k.nsc), _mm256_loadu_ps(sq)),
-                             _mm256_loadu_ps(z), wn);
+        wn = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(k.nsc), _mm256_loadu_ps(sq)), _mm256_loadu_ps(z),
+                             wn);
     return _mm256_min_ps(_mm256_max_ps(wn, _mm256_set1_ps(k.lo)), _mm256_set1_ps(k.hi));
 }
 
 template <Form F, bool Noise>
-std::uint64_t row_avx2(float* w, int cols, const float* b, const float* ce, const float* sq,
-                       const float* z, const RowConsts& k) {
+std::uint64_t row_avx2(float* w, int cols, const float* b, const float* ce, const float* sq, const float* z,
+                       const RowConsts& k) {
     const __m256 vai = _mm256_set1_ps(k.ai);
     const __m256 zero = _mm256_setzero_ps();
     std::uint64_t count = 0;
@@ -121,8 +122,8 @@ std::uint64_t row_avx2(float* w, int cols, const float* b, const float* ce, cons
 #endif
 
 template <Form F, bool Noise>
-std::uint64_t run_row(float* w, int cols, const float* b, const float* ce, const float* sq,
-                      const float* z, const RowConsts& k) {
+std::uint64_t run_row(float* w, int cols, const float* b, const float* ce, const float* sq, const float* z,
+                      const RowConsts& k) {
 #ifdef XBAR_DEVICE_AVX2
     return row_avx2<F, Noise>(w, cols, b, ce, sq, z, k);
 #else
@@ -204,15 +205,15 @@ private:
     std::uint64_t dispatch(bool noise, float* wr, int cols, const float* b, const RowConsts& k) {
         const float *ce = m_ce.data(), *sq = m_sq.data(), *z = m_z.data();
         switch (m_form) {
-        case Form::linear:
-            return noise ? run_row<Form::linear, true>(wr, cols, b, ce, sq, z, k)
-                         : run_row<Form::linear, false>(wr, cols, b, ce, sq, z, k);
-        case Form::asymmetric:
-            return noise ? run_row<Form::asymmetric, true>(wr, cols, b, ce, sq, z, k)
-                         : run_row<Form::asymmetric, false>(wr, cols, b, ce, sq, z, k);
-        case Form::symmetric:
-            return noise ? run_row<Form::symmetric, true>(wr, cols, b, ce, sq, z, k)
-                         : run_row<Form::symmetric, false>(wr, cols, b, ce, sq, z, k);
+            case Form::linear:
+                return noise ? run_row<Form::linear, true>(wr, cols, b, ce, sq, z, k)
+                             : run_row<Form::linear, false>(wr, cols, b, ce, sq, z, k);
+            case Form::asymmetric:
+                return noise ? run_row<Form::asymmetric, true>(wr, cols, b, ce, sq, z, k)
+                             : run_row<Form::asymmetric, false>(wr, cols, b, ce, sq, z, k);
+            case Form::symmetric:
+                return noise ? run_row<Form::symmetric, true>(wr, cols, b, ce, sq, z, k)
+                             : run_row<Form::symmetric, false>(wr, cols, b, ce, sq, z, k);
         }
         return 0;
     }

@@ -6,7 +6,9 @@
 namespace xbar::device {
 
 namespace {
-inline std::uint32_t rotl32(std::uint32_t x, int k) { return (x << k) | (x >> (32 - k)); }
+inline std::uint32_t rotl32(std::uint32_t x, int k) {
+    return (x << k) | (x >> (32 - k));
+}
 
 // One xoshiro128++ step of all 16 lanes (scalar twin of the AVX2 code below).
 inline void step_scalar(std::uint32_t (&s)[4][BulkRng::kBlock], std::uint32_t* out) {

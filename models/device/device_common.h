@@ -25,8 +25,8 @@ inline std::uint64_t cells_via_rank1(DeviceModel& d, float* w, const float* dw, 
 
 inline void check_block(int rows, int cols, std::ptrdiff_t ld) {
     if (rows > 1 && ld < cols)
-        throw std::invalid_argument("device update: leading dimension " + std::to_string(ld) +
-                                    " < cols " + std::to_string(cols));
+        throw std::invalid_argument("device update: leading dimension " + std::to_string(ld) + " < cols " +
+                                    std::to_string(cols));
 }
 
 inline void check_range(float w_min, float w_max, const char* who) {

@@ -18,9 +18,9 @@ struct LookupTable;  // models/device/lookup_table.h
 struct AnalyticParams {
     float w_min = -1.f;
     float w_max = 1.f;
-    float alpha = 0.f;         // nonlinearity, >= 0; 0 is linear
-    bool symmetric = false;    // false: asymmetric (saturating) form; true: symmetric (logistic) form
-    float write_noise = 0.f;   // sigma_wn: noise sigma = sigma_wn * sqrt(|dw| * (w_max - w_min))
+    float alpha = 0.f;        // nonlinearity, >= 0; 0 is linear
+    bool symmetric = false;   // false: asymmetric (saturating) form; true: symmetric (logistic) form
+    float write_noise = 0.f;  // sigma_wn: noise sigma = sigma_wn * sqrt(|dw| * (w_max - w_min))
 };
 
 // How a lookup-table device turns a requested dw into conductance changes.
@@ -58,8 +58,8 @@ public:
     // requested change dw_ij = a[i]*b[j] (in float); rows with a[i]==0 are skipped; cells with
     // dw==0 are untouched (bit-identical, even if outside the bounds). Updated cells are clamped
     // to [w_clip_min(), w_clip_max()]. Returns the number of cells with a nonzero request.
-    virtual std::uint64_t update_rank1(float* w, int rows, int cols, std::ptrdiff_t ld,
-                                       const float* a, const float* b) = 0;
+    virtual std::uint64_t update_rank1(float* w, int rows, int cols, std::ptrdiff_t ld, const float* a,
+                                       const float* b) = 0;
     // Elementwise request: w[k] += dw[k] through the device (periodic-carry resets/writes).
     virtual std::uint64_t update_cells(float* w, const float* dw, std::size_t n) = 0;
 

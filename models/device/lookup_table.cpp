@@ -15,9 +15,7 @@
 namespace xbar::device {
 
 LutError::LutError(const std::string& path, int line, const std::string& message)
-    : std::runtime_error(path + ":" + std::to_string(line) + ": " + message),
-      m_path(path),
-      m_line(line) {}
+    : std::runtime_error(path + ":" + std::to_string(line) + ": " + message), m_path(path), m_line(line) {}
 
 namespace detail {
 
@@ -88,8 +86,8 @@ std::vector<double> parse_numbers(const std::string& line, const std::string& pa
         std::size_t start = 0;
         for (;;) {
             const std::size_t comma = line.find(',', start);
-            fields.push_back(trim(line.substr(start, comma == std::string::npos ? std::string::npos
-                                                                                 : comma - start)));
+            fields.push_back(
+                trim(line.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
             if (comma == std::string::npos) break;
             start = comma + 1;
         }
@@ -121,15 +119,13 @@ std::vector<double> parse_numbers(const std::string& line, const std::string& pa
     return out;
 }
 
-void check_increasing(const std::vector<double>& v, const std::string& path, int lineno,
-                      const char* what) {
+void check_increasing(const std::vector<double>& v, const std::string& path, int lineno, const char* what) {
     for (std::size_t k = 1; k < v.size(); ++k)
         if (!(v[k] > v[k - 1]))
             throw LutError(path, lineno,
                            std::string(what) + " must be strictly increasing: value " +
-                               std::to_string(k + 1) + " (" + std::to_string(v[k]) +
-                               ") is not above value " + std::to_string(k) + " (" +
-                               std::to_string(v[k - 1]) + ")");
+                               std::to_string(k + 1) + " (" + std::to_string(v[k]) + ") is not above value " +
+                               std::to_string(k) + " (" + std::to_string(v[k - 1]) + ")");
 }
 
 }  // namespace
@@ -146,9 +142,8 @@ void validate_lut(const LookupTable& t) {
     check_increasing(t.cdf, src, 3, "CDF points");
     if (t.dg.size() != t.g_bins.size() * t.cdf.size())
         throw LutError(src, 0,
-                       "expected " + std::to_string(t.cdf.size()) + " x " +
-                           std::to_string(t.g_bins.size()) + " dG values, found " +
-                           std::to_string(t.dg.size()));
+                       "expected " + std::to_string(t.cdf.size()) + " x " + std::to_string(t.g_bins.size()) +
+                           " dG values, found " + std::to_string(t.dg.size()));
     for (double d : t.dg)
         if (!std::isfinite(d)) throw LutError(src, 0, "expected finite dG values");
 }
@@ -173,25 +168,24 @@ LookupTable load_lut(const std::string& path) {
     };
 
     if (data.empty() || is_blank(data))
-        throw LutError(path, 1, "file is empty: expected a header line, G bins, CDF points and the dG matrix");
+        throw LutError(path, 1,
+                       "file is empty: expected a header line, G bins, CDF points and the dG matrix");
     next_line();
     t.header = line;
 
-    if (!next_line() || is_blank(line))
-        throw LutError(path, 2, "expected the G bins (siemens) on line 2");
+    if (!next_line() || is_blank(line)) throw LutError(path, 2, "expected the G bins (siemens) on line 2");
     t.g_bins = parse_numbers(line, path, lineno, "G bins");
     if (t.g_bins.size() < 2)
         throw LutError(path, lineno, "expected at least 2 G bins, found " + std::to_string(t.g_bins.size()));
     check_increasing(t.g_bins, path, lineno, "G bins");
 
-    if (!next_line() || is_blank(line))
-        throw LutError(path, 3, "expected the CDF points (0..1) on line 3");
+    if (!next_line() || is_blank(line)) throw LutError(path, 3, "expected the CDF points (0..1) on line 3");
     t.cdf = parse_numbers(line, path, lineno, "CDF points");
     for (std::size_t k = 0; k < t.cdf.size(); ++k)
         if (t.cdf[k] < 0.0 || t.cdf[k] > 1.0)
             throw LutError(path, lineno,
-                           "CDF points, field " + std::to_string(k + 1) + ": expected a value in [0, 1], found " +
-                               std::to_string(t.cdf[k]));
+                           "CDF points, field " + std::to_string(k + 1) +
+                               ": expected a value in [0, 1], found " + std::to_string(t.cdf[k]));
     check_increasing(t.cdf, path, lineno, "CDF points");
 
     const std::size_t nb = t.g_bins.size(), nc = t.cdf.size();
@@ -209,12 +203,11 @@ LookupTable load_lut(const std::string& path) {
         }
         if (blank_after)
             throw LutError(path, first_blank_after,
-                           "blank line inside the dG matrix (after row " + std::to_string(rows) +
-                               " of " + std::to_string(nc) + ")");
+                           "blank line inside the dG matrix (after row " + std::to_string(rows) + " of " +
+                               std::to_string(nc) + ")");
         if (rows == nc)
             throw LutError(path, lineno,
-                           "expected " + std::to_string(nc) +
-                               " dG rows (one per CDF point), found more");
+                           "expected " + std::to_string(nc) + " dG rows (one per CDF point), found more");
         const std::vector<double> v = parse_numbers(line, path, lineno, "dG row");
         if (v.size() != nb)
             throw LutError(path, lineno,
@@ -238,7 +231,8 @@ void save_lut(const LookupTable& t, const std::string& path) {
     for (char& c : header)
         if (c == '\n' || c == '\r') c = ' ';
     if (is_blank(header))
-        header = "1st Row = Gbins, 2nd Row = CDF Points, 3rd row onward =  dG matrix (rows= CDF, columns = Gbins)";
+        header =
+            "1st Row = Gbins, 2nd Row = CDF Points, 3rd row onward =  dG matrix (rows= CDF, columns = Gbins)";
     out += header;
     out += '\n';
     char buf[40];
@@ -282,10 +276,10 @@ double normal_quantile(double p) {
         return std::numeric_limits<double>::quiet_NaN();
     }
     // P. J. Acklam's rational approximation (relative error 1.15e-9), then Halley steps.
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
                                1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
     static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                               6.680131188771972e+01,  -1.328068155288572e+01};
+                               6.680131188771972e+01, -1.328068155288572e+01};
     static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
                                -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
     static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
@@ -335,8 +329,10 @@ LookupTable synthesize_lut(const AnalyticParams& p, int n_bins, int n_cdf, float
                   "synthesized: alpha=%g symmetric=%d write_noise=%g w=[%g,%g] dw_pulse=%g", p.alpha,
                   p.symmetric ? 1 : 0, p.write_noise, p.w_min, p.w_max, dw_pulse);
     t.source = desc;
-    t.header = std::string("1st Row = Gbins, 2nd Row = CDF Points, 3rd row onward =  dG matrix "
-                           "(rows= CDF, columns = Gbins) [xbar-vp ") + desc + "]";
+    t.header = std::string(
+                   "1st Row = Gbins, 2nd Row = CDF Points, 3rd row onward =  dG matrix "
+                   "(rows= CDF, columns = Gbins) [xbar-vp ") +
+               desc + "]";
     t.g_bins.resize(static_cast<std::size_t>(n_bins));
     for (int i = 0; i < n_bins; ++i) t.g_bins[i] = g0 + (g1 - g0) * i / (n_bins - 1);
     t.g_bins.back() = g1;

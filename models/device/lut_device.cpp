@@ -11,7 +11,8 @@
 //  - scaled mode (CrossSim compute_update): s = dw / ave_dw_dir, actual = s mu(G) + sqrt(s) (dG - mu(G))
 //    ("scale error, assuming sigma^2 adds"), dG drawn at the G bin nearest the cell's G and the CDF
 //    row nearest u ~ U(0,1). CrossSim rounds to the nearest bin/row only on uniform grids and
-//    interpolates linearly otherwise; here nearest point always (exact for any grid via guide tables).
+//    interpolates linearly otherwise; here nearest point always. On a non-uniform CDF grid the row is
+//    drawn with exactly the nearest-point probabilities by Walker's alias method (two L1 gathers).
 //  - pulses mode (not in CrossSim): n = floor(|dw|/dw_pulse + u0) pulses, capped at max_pulses, each
 //    a fresh draw at the current G, clipped after each pulse.
 //
@@ -46,30 +47,36 @@ struct Axis {
     std::vector<std::int32_t> guide;
     std::vector<float> mid;
 
-    void build(const std::vector<double>& pts) {
-        n = static_cast<int>(pts.size());
-        x0 = static_cast<float>(pts[0]);
-        top = static_cast<float>(n - 1);
-        if (n == 1) {
-            inv_step = 0.f;
-            return;
-        }
+    // CrossSim's uniformity test (numeric_params.py): spread of the steps < largest step / 1e4.
+    static bool is_uniform(const std::vector<double>& pts) {
+        if (pts.size() < 3) return true;
         double smin = pts[1] - pts[0], smax = smin;
-        for (int k = 1; k + 1 < n; ++k) {
+        for (std::size_t k = 1; k + 1 < pts.size(); ++k) {
             smin = std::min(smin, pts[k + 1] - pts[k]);
             smax = std::max(smax, pts[k + 1] - pts[k]);
         }
-        uniform = (smax - smin) < smax / 1e4;
-        inv_step = static_cast<float>((n - 1) / (pts[n - 1] - pts[0]));
+        return (smax - smin) < smax / 1e4;
+    }
+
+    void build_uniform(const std::vector<double>& pts) {
+        n = static_cast<int>(pts.size());
+        x0 = static_cast<float>(pts[0]);
+        top = static_cast<float>(n - 1);
+        inv_step = n > 1 ? static_cast<float>((n - 1) / (pts[n - 1] - pts[0])) : 0.f;
+    }
+
+    void build(const std::vector<double>& pts) {
+        build_uniform(pts);
+        uniform = is_uniform(pts);
         if (uniform) return;
 
         mid.assign(static_cast<std::size_t>(n), std::numeric_limits<float>::infinity());
         for (int k = 0; k + 1 < n; ++k) mid[k] = static_cast<float>(0.5 * (pts[k] + pts[k + 1]));
         // count of midpoints <= x (the exact nearest-point index for float x)
         auto index_of = [&](double x) {
-            return static_cast<int>(std::upper_bound(mid.begin(), mid.end() - 1, x,
-                                                     [](double v, float m) { return v < m; }) -
-                                    mid.begin());
+            return static_cast<int>(
+                std::upper_bound(mid.begin(), mid.end() - 1, x, [](double v, float m) { return v < m; }) -
+                mid.begin());
         };
         const double span = pts[n - 1] - pts[0];
         for (int k = 16;; k *= 2) {
@@ -125,6 +132,60 @@ struct Axis {
 #endif
 };
 
+// CDF row for u ~ U(0,1). Uniform CDF grid: round(u (n-1)) as CrossSim. Otherwise Walker's alias
+// method (Vose's construction) with the nearest-point probabilities: k = floor(u n),
+// row = frac(u n) < prob[k] ? k : alias[k].
+struct RowSampler {
+    int n = 0;
+    bool uniform = true;
+    float x0 = 0.f, inv_step = 0.f, top = 0.f;  // uniform
+    float fn = 0.f, kmax = 0.f;                 // alias
+    std::vector<float> prob;
+    std::vector<std::int32_t> alias;
+
+    void build(const std::vector<double>& cdf) {
+        Axis a;
+        a.build_uniform(cdf);
+        n = a.n;
+        x0 = a.x0;
+        inv_step = a.inv_step;
+        top = a.top;
+        uniform = Axis::is_uniform(cdf);
+        if (uniform) return;
+        const std::vector<double> p = detail::nearest_point_weights(cdf);
+        std::vector<double> q(static_cast<std::size_t>(n));
+        std::vector<int> small, large;
+        for (int k = 0; k < n; ++k) {
+            q[k] = p[k] * n;
+            (q[k] < 1.0 ? small : large).push_back(k);
+        }
+        prob.assign(static_cast<std::size_t>(n), 1.f);
+        alias.resize(static_cast<std::size_t>(n));
+        for (int k = 0; k < n; ++k) alias[k] = k;
+        while (!small.empty() && !large.empty()) {
+            const int sm = small.back(), lg = large.back();
+            small.pop_back();
+            prob[sm] = static_cast<float>(q[sm]);
+            alias[sm] = lg;
+            q[lg] -= 1.0 - q[sm];
+            if (q[lg] < 1.0) {
+                large.pop_back();
+                small.push_back(lg);
+            }
+        }
+        fn = static_cast<float>(n);
+        kmax = static_cast<float>(n - 1);
+    }
+
+    int row(float u) const {
+        if (uniform) return static_cast<int>(std::fmin(std::fmax((u - x0) * inv_step + 0.5f, 0.f), top));
+        const float x = u * fn;
+        const float kf = std::fmin(std::floor(x), kmax);
+        const int k = static_cast<int>(kf);
+        return x - kf < prob[k] ? k : alias[k];
+    }
+};
+
 #ifdef XBAR_DEVICE_AVX2
 struct Out8 {
     __m256 res, nz;  // new weights, nonzero-request lanes
@@ -147,7 +208,7 @@ public:
         std::vector<double> wb(static_cast<std::size_t>(nb));
         for (int i = 0; i < nb; ++i) wb[i] = w_of(inc.g_bins[i]);
         m_gaxis.build(wb);
-        m_caxis.build(inc.cdf);
+        m_rows.build(inc.cdf);
 
         // Per-bin means (weight units) with the sampler's row probabilities.
         const std::vector<double> pr = detail::nearest_point_weights(inc.cdf);
@@ -172,13 +233,15 @@ public:
             ave[d] /= (i1 - i0 + 1);
         }
         if (!(ave[1] > 0.0))
-            throw LutError(inc.source, 0,
-                           "increasing (SET) table: expected a positive mean dG over the targeted G range, found " +
-                               std::to_string(ave[1] / w_per_g) + " S (are the tables swapped?)");
+            throw LutError(
+                inc.source, 0,
+                "increasing (SET) table: expected a positive mean dG over the targeted G range, found " +
+                    std::to_string(ave[1] / w_per_g) + " S (are the tables swapped?)");
         if (!(ave[0] < 0.0))
-            throw LutError(dec.source, 0,
-                           "decreasing (RESET) table: expected a negative mean dG over the targeted G range, found " +
-                               std::to_string(ave[0] / w_per_g) + " S (are the tables swapped?)");
+            throw LutError(
+                dec.source, 0,
+                "decreasing (RESET) table: expected a negative mean dG over the targeted G range, found " +
+                    std::to_string(ave[0] / w_per_g) + " S (are the tables swapped?)");
         const double pulse[2] = {m.dw_pulse > 0.f ? m.dw_pulse : -ave[0],
                                  m.dw_pulse > 0.f ? m.dw_pulse : ave[1]};
         for (int d = 0; d < 2; ++d) {
@@ -228,13 +291,32 @@ public:
             if (ai == 0.f) continue;
             m_rng.fill_uniform(m_u.data(), static_cast<std::size_t>(cols));
             float* wr = w + i * ld;
-            if (scaled) {
-                if (m_gaxis.uniform && m_caxis.uniform)
+            const int variant = (m_gaxis.uniform ? 2 : 0) + (m_rows.uniform ? 1 : 0);
+            switch (variant + (scaled ? 0 : 4)) {
+                case 3:
                     count += row_scaled<true, true>(wr, cols, b, ai);
-                else
+                    break;
+                case 2:
+                    count += row_scaled<true, false>(wr, cols, b, ai);
+                    break;
+                case 1:
+                    count += row_scaled<false, true>(wr, cols, b, ai);
+                    break;
+                case 0:
                     count += row_scaled<false, false>(wr, cols, b, ai);
-            } else {
-                count += row_pulses(wr, cols, b, ai);
+                    break;
+                case 7:
+                    count += row_pulses<true, true>(wr, cols, b, ai);
+                    break;
+                case 6:
+                    count += row_pulses<true, false>(wr, cols, b, ai);
+                    break;
+                case 5:
+                    count += row_pulses<false, true>(wr, cols, b, ai);
+                    break;
+                default:
+                    count += row_pulses<false, false>(wr, cols, b, ai);
+                    break;
             }
         }
         return count;
@@ -245,8 +327,7 @@ public:
     }
 
 private:
-    // The non-uniform variant handles uniform axes too (Axis::index8 checks); the template flag
-    // only lets the common all-uniform case compile without those branches.
+    // UG: uniform G bins, UC: uniform CDF points (compile-time so the common case has no branches).
     template <bool UG, bool UC>
     std::uint64_t row_scaled(float* w, int cols, const float* b, float ai) {
         const float sqa = std::sqrt(std::fabs(ai));
@@ -256,7 +337,8 @@ private:
         const __m256 vai = _mm256_set1_ps(ai), zero = _mm256_setzero_ps();
         const __m256 absmask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7FFFFFFF));
         const __m256 inv_dec = _mm256_set1_ps(m_inv_pulse[0]), inv_inc = _mm256_set1_ps(m_inv_pulse[1]);
-        const __m256 isq_dec = _mm256_set1_ps(sqa * m_isq_pulse[0]), isq_inc = _mm256_set1_ps(sqa * m_isq_pulse[1]);
+        const __m256 isq_dec = _mm256_set1_ps(sqa * m_isq_pulse[0]),
+                     isq_inc = _mm256_set1_ps(sqa * m_isq_pulse[1]);
         const __m256 clo = _mm256_set1_ps(m_clip_lo), chi = _mm256_set1_ps(m_clip_hi);
         const __m256i nb = _mm256_set1_epi32(m_nb), off = _mm256_set1_epi32(m_dir_off);
         const float* tab = m_tab.data();
@@ -265,12 +347,12 @@ private:
             const __m256 dw = _mm256_mul_ps(vai, vb);
             const __m256 nz = _mm256_and_ps(_mm256_cmp_ps(dw, zero, _CMP_NEQ_UQ), lanes);
             const __m256 pos = _mm256_cmp_ps(dw, zero, _CMP_GT_OQ);
-            const __m256 s = _mm256_mul_ps(_mm256_and_ps(dw, absmask), _mm256_blendv_ps(inv_dec, inv_inc, pos));
-            const __m256 rs = _mm256_mul_ps(_mm256_loadu_ps(m_sqb.data() + jj), _mm256_blendv_ps(isq_dec, isq_inc, pos));
-            __m256i bin, row;
-            if constexpr (UG) bin = uniform_index8(m_gaxis, vw); else bin = m_gaxis.index8(vw);
-            if constexpr (UC) row = uniform_index8(m_caxis, _mm256_loadu_ps(m_u.data() + jj));
-            else row = m_caxis.index8(_mm256_loadu_ps(m_u.data() + jj));
+            const __m256 s =
+                _mm256_mul_ps(_mm256_and_ps(dw, absmask), _mm256_blendv_ps(inv_dec, inv_inc, pos));
+            const __m256 rs =
+                _mm256_mul_ps(_mm256_loadu_ps(m_sqb.data() + jj), _mm256_blendv_ps(isq_dec, isq_inc, pos));
+            const __m256i bin = bins8<UG>(vw);
+            const __m256i row = rows8<UC>(_mm256_loadu_ps(m_u.data() + jj));
             const __m256i posi = _mm256_castps_si256(pos);
             const __m256i ib = _mm256_add_epi32(_mm256_and_si256(posi, nb), bin);
             const __m256i it = _mm256_add_epi32(_mm256_add_epi32(_mm256_and_si256(posi, off), bin),
@@ -305,8 +387,9 @@ private:
             const float s = std::fabs(dw) * m_inv_pulse[d];
             const float rs = m_sqb[j] * (sqa * m_isq_pulse[d]);
             const int bin = m_gaxis.index(w[j]);
-            const int row = m_caxis.index(m_u[j]);
-            const float e = m_tab[d * static_cast<std::size_t>(m_dir_off) + static_cast<std::size_t>(row) * m_nb + bin];
+            const int row = m_rows.row(m_u[j]);
+            const float e =
+                m_tab[d * static_cast<std::size_t>(m_dir_off) + static_cast<std::size_t>(row) * m_nb + bin];
             const float wn = std::fma(rs, e, std::fma(s, m_mu[d * m_nb + bin], w[j]));
             w[j] = std::fmin(std::fmax(wn, m_clip_lo), m_clip_hi);
         }
@@ -314,6 +397,7 @@ private:
         return count;
     }
 
+    template <bool UG, bool UC>
     std::uint64_t row_pulses(float* w, int cols, const float* b, float ai) {
         std::uint64_t count = 0;
         const float maxp = static_cast<float>(m_map.max_pulses);
@@ -329,7 +413,8 @@ private:
             const __m256 dw = _mm256_mul_ps(vai, vb);
             const __m256 nz = _mm256_and_ps(_mm256_cmp_ps(dw, zero, _CMP_NEQ_UQ), lanes);
             const __m256 pos = _mm256_cmp_ps(dw, zero, _CMP_GT_OQ);
-            const __m256 r = _mm256_mul_ps(_mm256_and_ps(dw, absmask), _mm256_blendv_ps(inv_dec, inv_inc, pos));
+            const __m256 r =
+                _mm256_mul_ps(_mm256_and_ps(dw, absmask), _mm256_blendv_ps(inv_dec, inv_inc, pos));
             // stochastic rounding: floor(r + u0), capped; zero-request lanes get 0 pulses
             __m256 nf = _mm256_floor_ps(_mm256_add_ps(r, _mm256_loadu_ps(m_u.data() + jj)));
             nf = _mm256_and_ps(_mm256_min_ps(nf, _mm256_set1_ps(maxp)), nz);
@@ -339,8 +424,8 @@ private:
                 const __m256i act = _mm256_cmpgt_epi32(n, _mm256_set1_epi32(k));
                 if (_mm256_testz_si256(act, act)) break;
                 const __m256 u = _mm256_loadu_ps(next_pulse_uniforms8());
-                const __m256i bin = m_gaxis.index8(vw);
-                const __m256i row = m_caxis.index8(u);
+                const __m256i bin = bins8<UG>(vw);
+                const __m256i row = rows8<UC>(u);
                 const __m256i it = _mm256_add_epi32(_mm256_add_epi32(dir, bin), _mm256_mullo_epi32(row, nb));
                 const __m256 actf = _mm256_castsi256_ps(act);
                 const __m256 t = _mm256_mask_i32gather_ps(zero, tab, it, actf, 4);
@@ -373,8 +458,9 @@ private:
             float wj = w[j];
             for (int k = 0; k < n; ++k) {
                 const int bin = m_gaxis.index(wj);
-                const int row = m_caxis.index(next_pulse_uniform());
-                const float t = m_tab[d * static_cast<std::size_t>(m_dir_off) + static_cast<std::size_t>(row) * m_nb + bin];
+                const int row = m_rows.row(next_pulse_uniform());
+                const float t = m_tab[d * static_cast<std::size_t>(m_dir_off) +
+                                      static_cast<std::size_t>(row) * m_nb + bin];
                 wj = std::fmin(std::fmax(wj + t, m_clip_lo), m_clip_hi);
             }
             w[j] = wj;
@@ -384,10 +470,34 @@ private:
     }
 
 #ifdef XBAR_DEVICE_AVX2
-    static __m256i uniform_index8(const Axis& ax, __m256 x) {
-        const __m256 f = _mm256_fmadd_ps(_mm256_sub_ps(x, _mm256_set1_ps(ax.x0)), _mm256_set1_ps(ax.inv_step),
+    template <bool Uniform>
+    __m256i bins8(__m256 w) const {
+        if constexpr (Uniform)
+            return uniform_index8(m_gaxis.x0, m_gaxis.inv_step, m_gaxis.top, w);
+        else
+            return m_gaxis.index8(w);
+    }
+
+    template <bool Uniform>
+    __m256i rows8(__m256 u) const {
+        if constexpr (Uniform) {
+            return uniform_index8(m_rows.x0, m_rows.inv_step, m_rows.top, u);
+        } else {
+            const __m256 x = _mm256_mul_ps(u, _mm256_set1_ps(m_rows.fn));
+            const __m256 kf = _mm256_min_ps(_mm256_floor_ps(x), _mm256_set1_ps(m_rows.kmax));
+            const __m256i k = _mm256_cvttps_epi32(kf);
+            const __m256 thr = _mm256_i32gather_ps(m_rows.prob.data(), k, 4);
+            const __m256i al = _mm256_i32gather_epi32(m_rows.alias.data(), k, 4);
+            const __m256 keep = _mm256_cmp_ps(_mm256_sub_ps(x, kf), thr, _CMP_LT_OQ);
+            return _mm256_castps_si256(
+                _mm256_blendv_ps(_mm256_castsi256_ps(al), _mm256_castsi256_ps(k), keep));
+        }
+    }
+
+    static __m256i uniform_index8(float x0, float inv_step, float top, __m256 x) {
+        const __m256 f = _mm256_fmadd_ps(_mm256_sub_ps(x, _mm256_set1_ps(x0)), _mm256_set1_ps(inv_step),
                                          _mm256_set1_ps(0.5f));
-        return _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(f, _mm256_setzero_ps()), _mm256_set1_ps(ax.top)));
+        return _mm256_cvttps_epi32(_mm256_min_ps(_mm256_max_ps(f, _mm256_setzero_ps()), _mm256_set1_ps(top)));
     }
 #endif
 
@@ -414,7 +524,8 @@ private:
     LutMapping m_map;
     BulkRng m_rng;
     int m_nb = 0, m_nc = 0;
-    Axis m_gaxis, m_caxis;
+    Axis m_gaxis;
+    RowSampler m_rows;
     float m_clip_lo = 0.f, m_clip_hi = 0.f;
     float m_pulse[2] = {0.f, 0.f}, m_inv_pulse[2] = {0.f, 0.f}, m_isq_pulse[2] = {0.f, 0.f};
     std::int32_t m_dir_off = 0;

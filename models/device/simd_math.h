@@ -23,8 +23,7 @@ constexpr float kSqrt2 = 1.41421356237309505f;
 constexpr float kPi4 = 0.785398163397448310f;
 
 // expm1 Taylor coefficients 1/2! .. 1/7!: on |r| <= ln2/2 the truncation error is < 2e-8 relative.
-constexpr float kE2 = 0.5f, kE3 = 1.f / 6, kE4 = 1.f / 24, kE5 = 1.f / 120, kE6 = 1.f / 720,
-                kE7 = 1.f / 5040;
+constexpr float kE2 = 0.5f, kE3 = 1.f / 6, kE4 = 1.f / 24, kE5 = 1.f / 120, kE6 = 1.f / 720, kE7 = 1.f / 5040;
 
 inline float bits_to_float(std::uint32_t u) {
     float f;
@@ -130,8 +129,8 @@ inline __m256 expm1_ps(__m256 x) {
 inline __m256 log_ps(__m256 x) {
     const __m256i b = _mm256_castps_si256(x);
     __m256i e = _mm256_sub_epi32(_mm256_srli_epi32(b, 23), _mm256_set1_epi32(127));
-    __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi32(0x007FFFFF)),
-                                                   _mm256_set1_epi32(0x3F800000)));
+    __m256 m = _mm256_castsi256_ps(
+        _mm256_or_si256(_mm256_and_si256(b, _mm256_set1_epi32(0x007FFFFF)), _mm256_set1_epi32(0x3F800000)));
     const __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(kSqrt2), _CMP_GT_OQ);
     m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
     e = _mm256_sub_epi32(e, _mm256_castps_si256(big));  // mask is -1 where big
@@ -163,11 +162,10 @@ inline void box_muller_ps(__m256i ra, __m256i rb, __m256& z0, __m256& z1) {
     const __m256 u1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(ra, 1)),
                                       _mm256_set1_ps(4.656612873077392578125e-10f),
                                       _mm256_set1_ps(2.3283064365386962890625e-10f));
-    const __m256 r = _mm256_sqrt_ps(_mm256_max_ps(
-        _mm256_mul_ps(_mm256_set1_ps(-2.f), log_ps(u1)), _mm256_setzero_ps()));
+    const __m256 r =
+        _mm256_sqrt_ps(_mm256_max_ps(_mm256_mul_ps(_mm256_set1_ps(-2.f), log_ps(u1)), _mm256_setzero_ps()));
     const __m256 t = _mm256_fmadd_ps(_mm256_cvtepi32_ps(_mm256_srli_epi32(rb, 10)),
-                                     _mm256_set1_ps(kPi4 * 4.76837158203125e-07f),
-                                     _mm256_set1_ps(-kPi4));
+                                     _mm256_set1_ps(kPi4 * 4.76837158203125e-07f), _mm256_set1_ps(-kPi4));
     __m256 s, c;
     sincos_ps(t, s, c);
     const __m256i k = _mm256_and_si256(rb, _mm256_set1_epi32(3));

@@ -1,6 +1,7 @@
 #include "models/dram/dram.h"
 
 #include <cstring>
+#include <stdexcept>
 
 namespace xbar::models {
 
@@ -10,6 +11,11 @@ Dram::Dram(sc_module_name name, const DramParams& p) : sc_module(name), socket("
     socket.register_b_transport(this, &Dram::b_transport);
     socket.register_transport_dbg(this, &Dram::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
+}
+
+void Dram::load(std::uint64_t offset, const void* data, std::size_t len) {
+    if (offset > m_mem.size() || len > m_mem.size() - offset) throw std::out_of_range("dram: backdoor load beyond the memory");
+    std::memcpy(m_mem.data() + offset, data, len);
 }
 
 bool Dram::check(tlm::tlm_generic_payload& gp) const {

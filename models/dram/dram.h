@@ -21,6 +21,8 @@ public:
     tlm_utils::simple_target_socket<Dram> socket;
     Dram(sc_core::sc_module_name name, const DramParams& p);
     std::uint64_t size() const { return m_mem.size(); }
+    // Backdoor load at elaboration (boot image, datasets). Throws std::out_of_range.
+    void load(std::uint64_t offset, const void* data, std::size_t len);
 
 private:
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);

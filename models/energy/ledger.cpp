@@ -13,6 +13,8 @@ const char* kernel_name(Kernel k) {
         case Kernel::opu: return "opu";
         case Kernel::program: return "program";
         case Kernel::readback: return "readback";
+        case Kernel::carry: return "carry";
+        case Kernel::digital: return "digital";
         case Kernel::dma: return "dma";
         case Kernel::bus: return "bus";
         case Kernel::count_: break;
@@ -34,7 +36,20 @@ ActionId Ledger::define(std::string owner, std::string component, std::string ac
 void Ledger::add(ActionId id, Kernel kernel, double count, std::uint64_t t0, std::uint64_t t1) {
     if (count == 0) return;
     m_counts[id * kKernelCount + int(kernel)] += count;
-    m_spans.push_back({id, t0, std::max(t1, t0), count * m_defs[id].energy_pj});
+    const double e = count * m_defs[id].energy_pj;
+    t1 = std::max(t1, t0);
+    const std::size_t last = static_cast<std::size_t>((t1 > t0 ? t1 - 1 : t0) / m_bin_ps);
+    if (m_bins.size() <= last) m_bins.resize(last + 1, 0.0);
+    if (t1 == t0) {  // instantaneous: all in its bin
+        m_bins[t0 / m_bin_ps] += e;
+        return;
+    }
+    const double per_ps = e / double(t1 - t0);
+    for (std::size_t b = t0 / m_bin_ps; b <= last; ++b) {
+        const std::uint64_t a = std::max<std::uint64_t>(t0, b * m_bin_ps);
+        const std::uint64_t z = std::min<std::uint64_t>(t1, (b + 1) * m_bin_ps);
+        m_bins[b] += per_ps * double(z - a);
+    }
 }
 
 std::vector<LedgerRow> Ledger::rows() const {
@@ -61,25 +76,21 @@ double Ledger::total_pj(Kernel k) const {
 }
 
 std::vector<PowerSample> Ledger::power(std::uint64_t window_ps, std::uint64_t t_end_ps) const {
-    if (window_ps == 0) throw std::invalid_argument("ledger: power window must be > 0");
-    std::uint64_t horizon = t_end_ps;
-    for (const auto& s : m_spans) horizon = std::max(horizon, s.t1);
-    const std::size_t n = static_cast<std::size_t>(horizon / window_ps) + 1;
+    if (window_ps == 0 || window_ps % m_bin_ps != 0)
+        throw std::invalid_argument("ledger: the power window must be a positive multiple of the bin width");
+    const std::uint64_t horizon = std::max<std::uint64_t>(t_end_ps, m_bins.size() * m_bin_ps);
+    const std::size_t n = static_cast<std::size_t>((horizon + window_ps - 1) / window_ps);
+    const std::size_t per = static_cast<std::size_t>(window_ps / m_bin_ps);
     std::vector<PowerSample> out(n);
     for (std::size_t i = 0; i < n; ++i) out[i] = {i * window_ps, (i + 1) * window_ps, 0.0};
-    for (const auto& s : m_spans) {
-        if (s.t1 == s.t0) {  // instantaneous: whole energy in its window
-            out[s.t0 / window_ps].energy_pj += s.energy_pj;
-            continue;
-        }
-        const double per_ps = s.energy_pj / double(s.t1 - s.t0);
-        for (std::uint64_t w = s.t0 / window_ps; w * window_ps < s.t1; ++w) {
-            const std::uint64_t a = std::max(s.t0, w * window_ps);
-            const std::uint64_t b = std::min(s.t1, (w + 1) * window_ps);
-            out[w].energy_pj += per_ps * double(b - a);
-        }
-    }
+    for (std::size_t b = 0; b < m_bins.size(); ++b) out[b / per].energy_pj += m_bins[b];
     return out;
+}
+
+double Ledger::energy_between(std::uint64_t t0, std::uint64_t t1) const {
+    double s = 0;
+    for (std::size_t b = t0 / m_bin_ps; b < m_bins.size() && b < t1 / m_bin_ps; ++b) s += m_bins[b];
+    return s;
 }
 
 }  // namespace xbar::energy

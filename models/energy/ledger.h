@@ -10,7 +10,7 @@
 namespace xbar::energy {
 
 // What the hardware was doing when it spent the energy.
-enum class Kernel : std::uint8_t { vmm = 0, mvm, opu, program, readback, dma, bus, count_ };
+enum class Kernel : std::uint8_t { vmm = 0, mvm, opu, program, readback, carry, digital, dma, bus, count_ };
 constexpr int kKernelCount = static_cast<int>(Kernel::count_);
 const char* kernel_name(Kernel k);
 
@@ -41,6 +41,9 @@ struct PowerSample {
 
 class Ledger {
 public:
+    // Energy over time is kept in bins of `bin_ps` (power-over-time resolution); totals are exact.
+    explicit Ledger(std::uint64_t bin_ps = 1'000'000) : m_bin_ps(bin_ps) {}
+
     // Define an action (elaboration time). Energy must be finite and >= 0.
     ActionId define(std::string owner, std::string component, std::string action,
                     double energy_pj, std::string source);
@@ -54,18 +57,17 @@ public:
     double total_pj() const;
     double total_pj(Kernel k) const;
     double count(ActionId id, Kernel k) const { return m_counts[id * kKernelCount + int(k)]; }
-    // Energy per fixed window of `window_ps` for the whole ledger (all owners).
+    // Energy per fixed window of `window_ps` (a multiple of the bin width) up to t_end_ps.
     std::vector<PowerSample> power(std::uint64_t window_ps, std::uint64_t t_end_ps) const;
+    // Energy spent in [t0_ps, t1_ps), both rounded down to the bin width.
+    double energy_between(std::uint64_t t0_ps, std::uint64_t t1_ps) const;
+    std::uint64_t bin_ps() const { return m_bin_ps; }
 
 private:
-    struct Span {
-        ActionId id;
-        std::uint64_t t0, t1;
-        double energy_pj;
-    };
+    std::uint64_t m_bin_ps;
     std::vector<ActionDef> m_defs;
     std::vector<double> m_counts;  // [action][kernel]
-    std::vector<Span> m_spans;     // for power over time
+    std::vector<double> m_bins;    // energy (pJ) per time bin
 };
 
 }  // namespace xbar::energy

@@ -21,8 +21,8 @@ enum : std::uint64_t {
     STATUS = 0x024,        // RO  Status bits
     IRQ_ENABLE = 0x028,    // RW  IrqBits that raise the interrupt line
     IRQ_STATUS = 0x02C,    // R/W1C IrqBits: a command / a DMA finished
-    ACTIVE_ROWS = 0x030,   // RW  rows of the region a kernel uses (1..ROWS)
-    ACTIVE_COLS = 0x034,   // RW  columns of the region (1..COLS)
+    ACTIVE_ROWS = 0x030,   // RW  rows of the region a kernel uses (1..ROWS - ROW_BASE)
+    ACTIVE_COLS = 0x034,   // RW  columns of the region (1..COLS - COL_BASE)
     IN_OFFSET = 0x038,     // RW  byte offset of the input vector in the input buffer
     OUT_OFFSET = 0x03C,    // RW  byte offset of the result in the output buffer
     AUX_OFFSET = 0x040,    // RW  byte offset of the OPU delta vector in the input buffer
@@ -37,6 +37,19 @@ enum : std::uint64_t {
     DMA_LEN = 0x070,       // RW  bytes
     DMA_CTRL = 0x074,      // WO  bit 0: start
     DMA_STATUS = 0x078,    // RO  bit 0 busy, bit 1 done, bit 2 error
+    ROW_BASE = 0x080,      // RW  first row of the region (layers can share a core as blocks)
+    COL_BASE = 0x084,      // RW  first column of the region
+    // Digital unit (CMD_DIGITAL): elementwise ops from OUT_BUF codes into IN_BUF codes.
+    DU_OP = 0x090,         // RW  1 activate, 2 scale by stored derivative
+    DU_ACT = 0x094,        // RW  0 sigmoid, 1 tanh, 2 relu, 3 identity
+    DU_COUNT = 0x098,      // RW  elements
+    DU_SRC = 0x09C,        // RW  byte offset in OUT_BUF (codes of bits_out)
+    DU_DST = 0x0A0,        // RW  byte offset in IN_BUF (codes of bits_in)
+    DU_DST2 = 0x0A4,       // RW  byte offset in IN_BUF (op 2: the same deltas as bits_delta codes)
+    DU_DERIV = 0x0A8,      // RW  index into the unit's derivative store (kBufBytes floats)
+    DU_IN_SCALE = 0x0AC,   // RW  float32: value of the top source code
+    DU_OUT_SCALE = 0x0B0,  // RW  float32: value of the top destination code (op 1)
+    DU_RESULT = 0x0B4,     // RO  float32: op 2's normalization factor max|delta|
 
     IN_BUF = 0x10000,      // input SRAM buffer (codes, int8)
     OUT_BUF = 0x20000,     // output SRAM buffer (codes, int8)
@@ -51,6 +64,7 @@ enum Command : std::uint32_t {
     CMD_OPU = 3,       // W += OPU_SCALE * x (in[IN_OFFSET..]) outer delta (in[AUX_OFFSET..])
     CMD_PROGRAM = 4,   // serial write of the region from WEIGHT_ADDR (fetched by the tile's DMA)
     CMD_READBACK = 5,  // serial read of the region to WEIGHT_ADDR
+    CMD_DIGITAL = 6,   // digital-unit op DU_OP (see the DU_* registers)
 };
 
 enum Status : std::uint32_t {
@@ -72,6 +86,7 @@ enum ErrorCode : std::uint32_t {
     ERR_BAD_OFFSET = 4,   // vector does not fit in its buffer
     ERR_BAD_SCALE = 5,    // full scale not finite and > 0
     ERR_BUS = 6,          // the tile's own bus access (weights fetch, DMA) failed
+    ERR_BAD_DU_OP = 7,    // unknown DU_OP or DU_ACT
 };
 
 }  // namespace xbar::regmap

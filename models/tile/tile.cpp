@@ -1,5 +1,6 @@
 #include "models/tile/tile.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -26,6 +27,7 @@ Kernel kernel_of(std::uint32_t cmd) {
         case rm::CMD_MVM: return Kernel::mvm;
         case rm::CMD_OPU: return Kernel::opu;
         case rm::CMD_PROGRAM: return Kernel::program;
+        case rm::CMD_DIGITAL: return Kernel::digital;
         default: return Kernel::readback;
     }
 }
@@ -45,6 +47,7 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
       m_active_cols(m_core->cols()),
       m_in_buf(rm::kBufBytes, 0),
       m_out_buf(rm::kBufBytes, 0),
+      m_deriv(rm::kBufBytes, 0.0f),
       m_state("state"),
       m_busy("busy"),
       m_dma_busy("dma_busy") {
@@ -52,6 +55,8 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
     target_socket.register_transport_dbg(this, &Tile::transport_dbg);
     for (const auto& a : m_core->actions())
         m_action_ids.push_back(m_ledger.define(basename(), a.component, a.action, a.energy_pj, a.source));
+    m_du_action = m_ledger.define(basename(), "digital_unit", "element", m_p.digital_unit.energy_pj_per_element,
+                                  "M18 IV-J: one 8-bit multiply-add incl. write-back per element (assumption)");
     m_kernel_track = m_timeline.track(basename(), "kernels");
     m_dma_track = m_timeline.track(basename(), "dma");
     SC_THREAD(command_thread);
@@ -160,6 +165,18 @@ bool Tile::reg_read(std::uint64_t off, std::uint32_t& v) const {
         case rm::IRQ_STATUS: v = m_irq_status; return true;
         case rm::ACTIVE_ROWS: v = m_active_rows; return true;
         case rm::ACTIVE_COLS: v = m_active_cols; return true;
+        case rm::ROW_BASE: v = m_row_base; return true;
+        case rm::DU_OP: v = m_du_op; return true;
+        case rm::DU_ACT: v = m_du_act; return true;
+        case rm::DU_COUNT: v = m_du_count; return true;
+        case rm::DU_SRC: v = m_du_src; return true;
+        case rm::DU_DST: v = m_du_dst; return true;
+        case rm::DU_DST2: v = m_du_dst2; return true;
+        case rm::DU_DERIV: v = m_du_deriv; return true;
+        case rm::DU_IN_SCALE: v = float_bits(m_du_in_scale); return true;
+        case rm::DU_OUT_SCALE: v = float_bits(m_du_out_scale); return true;
+        case rm::DU_RESULT: v = float_bits(m_du_result); return true;
+        case rm::COL_BASE: v = m_col_base; return true;
         case rm::IN_OFFSET: v = m_in_off; return true;
         case rm::OUT_OFFSET: v = m_out_off; return true;
         case rm::AUX_OFFSET: v = m_aux_off; return true;
@@ -194,6 +211,18 @@ bool Tile::reg_write(std::uint64_t off, std::uint32_t v, const sc_time& delay) {
         case rm::IRQ_STATUS: m_irq_status &= ~v; update_irq(); return true;
         case rm::ACTIVE_ROWS: m_active_rows = v; return true;
         case rm::ACTIVE_COLS: m_active_cols = v; return true;
+        case rm::ROW_BASE: m_row_base = v; return true;
+        case rm::DU_OP: m_du_op = v; return true;
+        case rm::DU_ACT: m_du_act = v; return true;
+        case rm::DU_COUNT: m_du_count = v; return true;
+        case rm::DU_SRC: m_du_src = v; return true;
+        case rm::DU_DST: m_du_dst = v; return true;
+        case rm::DU_DST2: m_du_dst2 = v; return true;
+        case rm::DU_DERIV: m_du_deriv = v; return true;
+        case rm::DU_IN_SCALE: m_du_in_scale = bits_float(v); return true;
+        case rm::DU_OUT_SCALE: m_du_out_scale = bits_float(v); return true;
+        case rm::DU_RESULT: return true;  // read-only
+        case rm::COL_BASE: m_col_base = v; return true;
         case rm::IN_OFFSET: m_in_off = v; return true;
         case rm::OUT_OFFSET: m_out_off = v; return true;
         case rm::AUX_OFFSET: m_aux_off = v; return true;
@@ -220,11 +249,22 @@ bool Tile::reg_write(std::uint64_t off, std::uint32_t v, const sc_time& delay) {
 }
 
 std::uint32_t Tile::validate(std::uint32_t cmd) const {
-    if (cmd < rm::CMD_VMM || cmd > rm::CMD_READBACK) return rm::ERR_BAD_COMMAND;
-    if (m_active_rows < 1 || m_active_rows > std::uint32_t(m_core->rows()) || m_active_cols < 1 ||
-        m_active_cols > std::uint32_t(m_core->cols()))
-        return rm::ERR_BAD_REGION;
+    if (cmd < rm::CMD_VMM || cmd > rm::CMD_DIGITAL) return rm::ERR_BAD_COMMAND;
     auto fits = [](std::uint32_t off, std::uint32_t n) { return off <= rm::kBufBytes && n <= rm::kBufBytes - off; };
+    if (cmd == rm::CMD_DIGITAL) {
+        if (m_du_op != du::OP_ACTIVATE && m_du_op != du::OP_SCALE_BY_DERIV) return rm::ERR_BAD_DU_OP;
+        if (m_du_act > du::ACT_IDENTITY) return rm::ERR_BAD_DU_OP;
+        const std::uint32_t n = m_du_count;
+        if (!fits(m_du_src, n) || !fits(m_du_dst, n) || !fits(m_du_dst2, n) || !fits(m_du_deriv, n))
+            return rm::ERR_BAD_OFFSET;
+        if (!(std::isfinite(m_du_in_scale) && m_du_in_scale > 0 && std::isfinite(m_du_out_scale) && m_du_out_scale > 0))
+            return rm::ERR_BAD_SCALE;
+        return rm::ERR_NONE;
+    }
+    const std::uint64_t R = m_core->rows(), C = m_core->cols();
+    if (m_active_rows < 1 || m_active_cols < 1 || std::uint64_t(m_row_base) + m_active_rows > R ||
+        std::uint64_t(m_col_base) + m_active_cols > C)
+        return rm::ERR_BAD_REGION;
     const std::uint32_t r = m_active_rows, c = m_active_cols;
     switch (cmd) {
         case rm::CMD_VMM:
@@ -272,9 +312,15 @@ void Tile::finish(std::uint32_t error) {
 void Tile::book(Kernel k, const cores::KernelCost& c, sc_time t0, sc_time t1) {
     for (const auto& [idx, count] : c.events)
         m_ledger.add(m_action_ids[idx], k, count, t0.value(), t1.value());
+    auto& parts = m_stats[int(k)].latency_parts_ns;
+    for (const auto& [comp, ns] : c.latency_parts) {
+        auto it = std::find_if(parts.begin(), parts.end(), [&](const auto& p) { return p.first == comp; });
+        if (it == parts.end()) parts.emplace_back(comp, ns);
+        else it->second += ns;
+    }
     m_stats[int(k)].count++;
     m_stats[int(k)].busy_ns += (t1 - t0).to_seconds() * 1e9;
-    if (k == Kernel::vmm || k == Kernel::mvm || k == Kernel::opu)
+    if (k == Kernel::vmm || k == Kernel::mvm || k == Kernel::opu)  // MACs or cell updates
         m_stats[int(k)].macs += double(m_active_rows) * double(m_active_cols);
     m_timeline.slice(m_kernel_track, energy::kernel_name(k), "kernel", t0.value(), t1.value(),
                      {{"rows", double(m_active_rows)}, {"cols", double(m_active_cols)}});
@@ -293,7 +339,7 @@ void Tile::command_thread() {
         const Kernel k = kernel_of(cmd);
         m_busy.write(true);
         m_state.write(int(cmd));  // TileState follows the command numbering
-        const cores::Region r{int(m_active_rows), int(m_active_cols)};
+        const cores::Region r{int(m_active_rows), int(m_active_cols), int(m_row_base), int(m_col_base)};
         const sc_time t0 = sc_time_stamp();
         cores::KernelCost cost;
         std::uint32_t err = rm::ERR_NONE;
@@ -316,6 +362,22 @@ void Tile::command_thread() {
                 cost = m_core->program(r, w.data());
                 break;
             }
+            case rm::CMD_DIGITAL: {
+                const auto f = m_core->format();
+                const du::Args a{m_du_op, m_du_act, m_du_count, &m_out_buf[m_du_src], &m_in_buf[m_du_dst],
+                                 &m_in_buf[m_du_dst2], &m_deriv[m_du_deriv], m_du_in_scale, m_du_out_scale,
+                                 f.bits_out, f.bits_in, f.bits_delta};
+                m_du_result = du::run(a).max_abs;
+                cost.latency_ns = du::latency_ns(m_p.digital_unit, m_du_count);
+                wait(sc_time(cost.latency_ns, SC_NS));
+                m_ledger.add(m_du_action, k, double(m_du_count), t0.value(), sc_time_stamp().value());
+                m_stats[int(k)].count++;
+                m_stats[int(k)].busy_ns += cost.latency_ns;
+                m_timeline.slice(m_kernel_track, "digital", "kernel", t0.value(), sc_time_stamp().value(),
+                                 {{"elements", double(m_du_count)}});
+                finish(rm::ERR_NONE);
+                continue;
+            }
             case rm::CMD_READBACK: {
                 std::vector<float> w(std::size_t(r.rows) * r.cols);
                 cost = m_core->read_back(r, w.data());
@@ -332,6 +394,14 @@ void Tile::command_thread() {
             const sc_time t1 = sc_time_stamp();  // after any weight fetch
             wait(sc_time(cost.latency_ns, SC_NS));
             book(k, cost, t1, sc_time_stamp());
+            // Periodic carry runs inside the update command: the tile stays busy until it is done.
+            if (m_core->carry_due()) {
+                m_state.write(int(TileState::carry));
+                const sc_time t2 = sc_time_stamp();
+                const cores::KernelCost cc = m_core->carry();
+                wait(sc_time(cc.latency_ns, SC_NS));
+                book(Kernel::carry, cc, t2, sc_time_stamp());
+            }
         }
         finish(err);
     }

@@ -15,6 +15,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "models/cores/crossbar_core.h"
+#include "models/digital_unit/digital_unit.h"
 #include "models/energy/ledger.h"
 #include "models/tile/regmap.h"
 #include "models/trace/timeline.h"
@@ -26,16 +27,18 @@ struct TileParams {
     double buffer_bytes_per_ns = 32.0; // SRAM buffer port (256 bit at 1 GHz)
     std::uint32_t dma_burst_bytes = 4096;
     std::uint32_t variant_code = 0;    // VARIANT register
+    du::Params digital_unit;
 };
 
 struct KernelStat {
     std::uint64_t count = 0;
     double busy_ns = 0;
     double macs = 0;  // multiply-accumulates (VMM/MVM) or cell updates (OPU)
+    std::vector<std::pair<std::string, double>> latency_parts_ns;  // summed over calls
 };
 
 // Values of the tile state signal (waves.vcd).
-enum class TileState : int { idle = 0, vmm, mvm, opu, program, readback };
+enum class TileState : int { idle = 0, vmm, mvm, opu, program, readback, digital, carry };
 
 class Tile : public sc_core::sc_module {
 public:
@@ -72,16 +75,21 @@ private:
     energy::Ledger& m_ledger;
     trace::Timeline& m_timeline;
     std::vector<energy::ActionId> m_action_ids;
+    energy::ActionId m_du_action;
     int m_kernel_track, m_dma_track;
     std::array<KernelStat, energy::kKernelCount> m_stats{};
 
     // Registers
     std::uint32_t m_status = 0, m_irq_enable = 0, m_irq_status = 0, m_error = 0, m_done_count = 0;
-    std::uint32_t m_active_rows, m_active_cols, m_in_off = 0, m_out_off = 0, m_aux_off = 0;
+    std::uint32_t m_active_rows, m_active_cols, m_row_base = 0, m_col_base = 0;
+    std::uint32_t m_in_off = 0, m_out_off = 0, m_aux_off = 0;
     float m_fwd_fs = 1.0f, m_bwd_fs = 1.0f, m_opu_scale = 0.0f;
     std::uint64_t m_weight_addr = 0, m_dma_src = 0, m_dma_dst = 0;
     std::uint32_t m_dma_len = 0, m_dma_status = 0;
     std::uint32_t m_cmd = 0;
+    std::uint32_t m_du_op = 0, m_du_act = 0, m_du_count = 0, m_du_src = 0, m_du_dst = 0, m_du_dst2 = 0, m_du_deriv = 0;
+    float m_du_in_scale = 1.0f, m_du_out_scale = 1.0f, m_du_result = 0.0f;
+    std::vector<float> m_deriv;  // the digital unit's derivative store
 
     std::vector<std::int8_t> m_in_buf, m_out_buf;
     sc_core::sc_event m_cmd_event, m_dma_event, m_irq_update;

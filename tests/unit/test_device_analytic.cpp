@@ -35,7 +35,9 @@ ld ref_delta(const AnalyticParams& p, ld w, ld dw) {
     return wn - w;
 }
 
-ld clampl(ld x, ld lo, ld hi) { return std::min(std::max(x, lo), hi); }
+ld clampl(ld x, ld lo, ld hi) {
+    return std::min(std::max(x, lo), hi);
+}
 
 float ulp(float x) {
     const float ax = std::fabs(x);
@@ -53,8 +55,12 @@ Block random_block(int rows, int cols, std::ptrdiff_t ldim, float lo, float hi, 
                    unsigned seed, double zero_frac = 0.2) {
     std::mt19937 g(seed);
     std::uniform_real_distribution<float> uw(lo, hi), ua(-amax, amax), ub(-bmax, bmax), u01(0, 1);
-    Block k{rows, cols, ldim, std::vector<float>(static_cast<std::size_t>(rows) * ldim),
-            std::vector<float>(rows), std::vector<float>(cols)};
+    Block k{rows,
+            cols,
+            ldim,
+            std::vector<float>(static_cast<std::size_t>(rows) * ldim),
+            std::vector<float>(rows),
+            std::vector<float>(cols)};
     for (auto& x : k.w) x = uw(g);
     for (auto& x : k.a) x = u01(g) < zero_frac ? 0.f : ua(g);
     for (auto& x : k.b) x = u01(g) < zero_frac ? 0.f : ub(g);

@@ -112,12 +112,14 @@ std::vector<BinStats> sample_rows(DeviceModel& dev, const std::vector<float>& w_
     std::vector<double> s1(rows, 0), s2(rows, 0), shift(rows, 0);  // shifted sums: no cancellation
     std::vector<float> w(static_cast<std::size_t>(rows) * cols), b(cols, 1.f);
     for (int rep = 0; rep < reps; ++rep) {
-        for (int i = 0; i < rows; ++i) std::fill_n(w.begin() + static_cast<std::ptrdiff_t>(i) * cols, cols, w_row[i]);
+        for (int i = 0; i < rows; ++i)
+            std::fill_n(w.begin() + static_cast<std::ptrdiff_t>(i) * cols, cols, w_row[i]);
         dev.update_rank1(w.data(), rows, cols, cols, dw_row.data(), b.data());
         for (int i = 0; i < rows; ++i) {
             if (rep == 0) shift[i] = static_cast<double>(w[static_cast<std::size_t>(i) * cols]) - w_row[i];
             for (int j = 0; j < cols; ++j) {
-                const double d = static_cast<double>(w[static_cast<std::size_t>(i) * cols + j]) - w_row[i] - shift[i];
+                const double d =
+                    static_cast<double>(w[static_cast<std::size_t>(i) * cols + j]) - w_row[i] - shift[i];
                 s1[i] += d;
                 s2[i] += d * d;
             }
@@ -134,7 +136,8 @@ std::vector<BinStats> sample_rows(DeviceModel& dev, const std::vector<float>& w_
 
 std::string small_lut(const std::string& matrix, const std::string& g = "1e-6, 2e-6, 3e-6",
                       const std::string& cdf = "0, 1") {
-    return "1st Row = Gbins, 2nd Row = CDF Points, 3rd row onward = dG matrix\n" + g + "\n" + cdf + "\n\n" + matrix;
+    return "1st Row = Gbins, 2nd Row = CDF Points, 3rd row onward = dG matrix\n" + g + "\n" + cdf + "\n\n" +
+           matrix;
 }
 
 void expect_lut_error(const std::string& path, const std::vector<std::string>& fragments) {
@@ -144,7 +147,8 @@ void expect_lut_error(const std::string& path, const std::vector<std::string>& f
     } catch (const LutError& e) {
         const std::string msg = e.what();
         EXPECT_NE(msg.find(path), std::string::npos) << msg;
-        for (const auto& f : fragments) EXPECT_NE(msg.find(f), std::string::npos) << "'" << f << "' not in: " << msg;
+        for (const auto& f : fragments)
+            EXPECT_NE(msg.find(f), std::string::npos) << "'" << f << "' not in: " << msg;
     } catch (const std::exception& e) {
         ADD_FAILURE() << "wrong exception type: " << e.what();
     }
@@ -193,7 +197,8 @@ TEST(DeviceLutParse, EnodeTables) {
 
 TEST(DeviceLutParse, PlainTextTabsCrlfAndGzip) {
     TempDir tmp;
-    const std::string body = "header\r\n1e-6\t2e-6\t3e-6\r\n0\t0.5\t1\r\n\r\n1\t2\t3\r\n4\t5\t6\r\n7\t8\t9\r\n\r\n";
+    const std::string body =
+        "header\r\n1e-6\t2e-6\t3e-6\r\n0\t0.5\t1\r\n\r\n1\t2\t3\r\n4\t5\t6\r\n7\t8\t9\r\n\r\n";
     const LookupTable a = load_lut(tmp.file("tabs.txt", body));
     EXPECT_EQ(a.header, "header");
     EXPECT_EQ(a.g_bins, (std::vector<double>{1e-6, 2e-6, 3e-6}));
@@ -215,24 +220,35 @@ TEST(DeviceLutParse, BadInputNamesFileLineAndExpectation) {
     expect_lut_error(tmp.file("empty.txt", ""), {":1:", "empty"});
     expect_lut_error(tmp.file("header_only.txt", "just a header\n"), {":2:", "G bins"});
     expect_lut_error(tmp.file("no_cdf.txt", "h\n1e-6, 2e-6\n"), {":3:", "CDF points"});
-    expect_lut_error(tmp.file("short_row.txt", small_lut("1, 2, 3\n4, 5\n")), {":6:", "expected 3 dG values (one per G bin), found 2"});
-    expect_lut_error(tmp.file("long_row.txt", small_lut("1, 2, 3, 4\n4, 5, 6\n")), {":5:", "expected 3 dG values", "found 4"});
-    expect_lut_error(tmp.file("few_rows.txt", small_lut("1, 2, 3\n")), {"expected 2 dG rows (one per CDF point), found 1"});
+    expect_lut_error(tmp.file("short_row.txt", small_lut("1, 2, 3\n4, 5\n")),
+                     {":6:", "expected 3 dG values (one per G bin), found 2"});
+    expect_lut_error(tmp.file("long_row.txt", small_lut("1, 2, 3, 4\n4, 5, 6\n")),
+                     {":5:", "expected 3 dG values", "found 4"});
+    expect_lut_error(tmp.file("few_rows.txt", small_lut("1, 2, 3\n")),
+                     {"expected 2 dG rows (one per CDF point), found 1"});
     expect_lut_error(tmp.file("no_rows.txt", small_lut("")), {"expected 2 dG rows", "found 0"});
-    expect_lut_error(tmp.file("many_rows.txt", small_lut("1, 2, 3\n4, 5, 6\n7, 8, 9\n")), {":7:", "expected 2 dG rows", "found more"});
-    expect_lut_error(tmp.file("nan.txt", small_lut("1, nan, 3\n4, 5, 6\n")), {":5:", "field 2", "finite", "nan"});
-    expect_lut_error(tmp.file("inf.txt", small_lut("1, 2, 3\n4, 5, 6\n", "1e-6, inf, 3e-6")), {":2:", "finite"});
+    expect_lut_error(tmp.file("many_rows.txt", small_lut("1, 2, 3\n4, 5, 6\n7, 8, 9\n")),
+                     {":7:", "expected 2 dG rows", "found more"});
+    expect_lut_error(tmp.file("nan.txt", small_lut("1, nan, 3\n4, 5, 6\n")),
+                     {":5:", "field 2", "finite", "nan"});
+    expect_lut_error(tmp.file("inf.txt", small_lut("1, 2, 3\n4, 5, 6\n", "1e-6, inf, 3e-6")),
+                     {":2:", "finite"});
     expect_lut_error(tmp.file("overflow.txt", small_lut("1, 2, 3\n4, 1e999, 6\n")), {":6:", "finite"});
-    expect_lut_error(tmp.file("word.txt", small_lut("1, 2, 3\n4, abc, 6\n")), {":6:", "expected a number, found 'abc'"});
+    expect_lut_error(tmp.file("word.txt", small_lut("1, 2, 3\n4, abc, 6\n")),
+                     {":6:", "expected a number, found 'abc'"});
     expect_lut_error(tmp.file("hole.txt", small_lut("1, , 3\n4, 5, 6\n")), {":5:", "empty field"});
-    expect_lut_error(tmp.file("cdf_order.txt", small_lut("1, 2, 3\n4, 5, 6\n7, 8, 9\n", "1e-6, 2e-6, 3e-6", "0, 0.7, 0.5")),
+    expect_lut_error(tmp.file("cdf_order.txt",
+                              small_lut("1, 2, 3\n4, 5, 6\n7, 8, 9\n", "1e-6, 2e-6, 3e-6", "0, 0.7, 0.5")),
                      {":3:", "CDF points must be strictly increasing"});
-    expect_lut_error(tmp.file("cdf_range.txt", small_lut("1, 2, 3\n4, 5, 6\n", "1e-6, 2e-6, 3e-6", "0, 1.5")), {":3:", "[0, 1]"});
+    expect_lut_error(tmp.file("cdf_range.txt", small_lut("1, 2, 3\n4, 5, 6\n", "1e-6, 2e-6, 3e-6", "0, 1.5")),
+                     {":3:", "[0, 1]"});
     expect_lut_error(tmp.file("g_order.txt", small_lut("1, 2, 3\n4, 5, 6\n", "1e-6, 3e-6, 2e-6")),
                      {":2:", "G bins must be strictly increasing"});
-    expect_lut_error(tmp.file("g_dup.txt", small_lut("1, 2, 3\n4, 5, 6\n", "1e-6, 1e-6, 2e-6")), {":2:", "strictly increasing"});
+    expect_lut_error(tmp.file("g_dup.txt", small_lut("1, 2, 3\n4, 5, 6\n", "1e-6, 1e-6, 2e-6")),
+                     {":2:", "strictly increasing"});
     expect_lut_error(tmp.file("one_bin.txt", small_lut("1\n4\n", "1e-6")), {":2:", "at least 2 G bins"});
-    expect_lut_error(tmp.file("gap.txt", small_lut("1, 2, 3\n\n4, 5, 6\n")), {":6:", "blank line inside the dG matrix"});
+    expect_lut_error(tmp.file("gap.txt", small_lut("1, 2, 3\n\n4, 5, 6\n")),
+                     {":6:", "blank line inside the dG matrix"});
     // A gzip stream cut in half, and gzip magic followed by garbage.
     std::string gz;
     {
@@ -369,10 +385,13 @@ void check_single_pulse_sampler(const std::shared_ptr<const LookupTable>& inc,
             const int i = bins[k];
             double mean = 0, var = 0;  // expected change with the clip at the table span
             for (int r = 0; r < t.n_cdf(); ++r)
-                mean += p[r] * (std::clamp(w_row[k] + t.dG(r, i) * map.w_per_g, map.clip_lo, map.clip_hi) - w_row[k]);
+                mean += p[r] * (std::clamp(w_row[k] + t.dG(r, i) * map.w_per_g, map.clip_lo, map.clip_hi) -
+                                w_row[k]);
             for (int r = 0; r < t.n_cdf(); ++r)
-                var += p[r] * std::pow(std::clamp(w_row[k] + t.dG(r, i) * map.w_per_g, map.clip_lo, map.clip_hi) -
-                                           w_row[k] - mean, 2);
+                var += p[r] *
+                       std::pow(std::clamp(w_row[k] + t.dG(r, i) * map.w_per_g, map.clip_lo, map.clip_hi) -
+                                    w_row[k] - mean,
+                                2);
             const double se = std::sqrt(var / (cols * reps));
             EXPECT_NEAR(got[k].mean, mean, 5 * se + 1e-6 * std::fabs(mean) + 2e-7)
                 << (up ? "inc" : "dec") << " bin " << i << " sd " << std::sqrt(var);
@@ -381,7 +400,9 @@ void check_single_pulse_sampler(const std::shared_ptr<const LookupTable>& inc,
     }
 }
 
-TEST(DeviceLut, SamplerReproducesTaoxMeanPerBin) { check_single_pulse_sampler(taox(true), taox(false), 20); }
+TEST(DeviceLut, SamplerReproducesTaoxMeanPerBin) {
+    check_single_pulse_sampler(taox(true), taox(false), 20);
+}
 
 TEST(DeviceLut, SamplerReproducesEnodeMeanPerBin) {  // non-uniform CDF points (guide-table path)
     check_single_pulse_sampler(enode(true), enode(false), 3);
@@ -432,9 +453,10 @@ TEST(DeviceLut, ScaledModeFollowsCrossSimCalibration) {
     const Map map(*taox(true), m);
     const auto& g = taox(true)->g_bins;
     auto nearest = [&](double x) {
-        return static_cast<int>(std::min_element(g.begin(), g.end(), [&](double a, double b) {
-                                    return std::fabs(a - x) < std::fabs(b - x);
-                                }) - g.begin());
+        return static_cast<int>(
+            std::min_element(g.begin(), g.end(),
+                             [&](double a, double b) { return std::fabs(a - x) < std::fabs(b - x); }) -
+            g.begin());
     };
     const int i0 = nearest(map.g_lo), i1 = nearest(map.g_hi);
     const std::vector<double> p = row_probs(taox(true)->cdf);
@@ -456,7 +478,8 @@ TEST(DeviceLut, ScaledModeFollowsCrossSimCalibration) {
                 const double ss = static_cast<double>(dw_row[k]) / ave;
                 double mean = 0, var = 0;
                 auto val = [&](int r) {
-                    const double d = ss * bs.mean + std::sqrt(ss) * (t.dG(r, bins[k]) * map.w_per_g - bs.mean);
+                    const double d =
+                        ss * bs.mean + std::sqrt(ss) * (t.dG(r, bins[k]) * map.w_per_g - bs.mean);
                     return std::clamp(w_row[k] + d, map.clip_lo, map.clip_hi) - w_row[k];
                 };
                 for (int r = 0; r < t.n_cdf(); ++r) mean += p[r] * val(r);
@@ -466,6 +489,37 @@ TEST(DeviceLut, ScaledModeFollowsCrossSimCalibration) {
                     << (up ? "inc" : "dec") << " s=" << s << " bin " << bins[k];
                 EXPECT_NEAR(got[k].sd, std::sqrt(var), 0.05 * std::sqrt(var) + 2e-7);
             }
+        }
+    }
+}
+
+TEST(DeviceLut, CalibrationIsCrossSimAverageStepExactly) {
+    // Noiseless nonlinear table: the scaled update is deterministic, s mu(G) with
+    // s = dw / ave and ave = mean of mu over the bins nearest to Gmin..Gmax (inclusive), per
+    // direction (CrossSim ave_dw_inc / ave_dw_dec).
+    AnalyticParams ap;
+    ap.alpha = 1.5f;
+    const int nb = 101;
+    auto inc = std::make_shared<const LookupTable>(synthesize_lut(ap, nb, 9, 2e-5f, 1.2e-4f, 0.05f));
+    auto dec = std::make_shared<const LookupTable>(synthesize_lut(ap, nb, 9, 2e-5f, 1.2e-4f, -0.03f));
+    LutMapping m;  // 10%..90%: targeted bins 10..90
+    m.g_min_relative = 0.1;
+    m.g_max_relative = 0.9;
+    auto dev = make_lut(inc, dec, m, 1);
+    const Map map(*inc, m);
+    for (bool up : {true, false}) {
+        const LookupTable& t = up ? *inc : *dec;
+        double ave = 0;
+        for (int i = 10; i <= 90; ++i) ave += t.dG(0, i) * map.w_per_g;
+        ave /= 81;
+        for (int i : {0, 5, 33, 50, 77, 100}) {
+            float w = static_cast<float>(map.w(t.g_bins[i]));
+            const float w0 = w, dw = up ? 0.02f : -0.02f;
+            dev->update_cells(&w, &dw, 1);
+            const double expect =
+                std::clamp(w0 + dw / ave * t.dG(0, i) * map.w_per_g, map.clip_lo, map.clip_hi);
+            EXPECT_NEAR(w, expect, 2e-7 + 1e-5 * std::fabs(expect - w0))
+                << (up ? "inc" : "dec") << " bin " << i;
         }
     }
 }
@@ -575,7 +629,8 @@ TEST(DeviceLut, DeterministicZeroRequestsUntouchedAndCounted) {
             for (int j = 0; j < cols; ++j) b[j] = j % 5 == 0 ? 0.f : v(g);
             const std::vector<float> w0 = w;
             std::uint64_t cnt = 0;
-            for (int call = 0; call < 3; ++call) cnt += dev->update_rank1(w.data(), rows, cols, ldim, a.data(), b.data());
+            for (int call = 0; call < 3; ++call)
+                cnt += dev->update_rank1(w.data(), rows, cols, ldim, a.data(), b.data());
             std::uint64_t expect = 0;
             for (int i = 0; i < rows; ++i)
                 for (int j = 0; j < ldim; ++j) {

@@ -127,7 +127,8 @@ TEST(DeviceSimdMath, LogAndSinCosMatchLibm) {
 TEST(DeviceSimdMath, VectorMatchesScalar) {
     float x[8], out[8];
     for (int rep = 0; rep < 2000; ++rep) {
-        for (int l = 0; l < 8; ++l) x[l] = std::ldexp(static_cast<float>((rep * 8 + l) % 977) - 488.f, -(rep % 30));
+        for (int l = 0; l < 8; ++l)
+            x[l] = std::ldexp(static_cast<float>((rep * 8 + l) % 977) - 488.f, -(rep % 30));
         _mm256_storeu_ps(out, detail::expm1_ps(_mm256_loadu_ps(x)));
         for (int l = 0; l < 8; ++l) ASSERT_EQ(out[l], detail::expm1_poly(x[l])) << x[l];
         for (int l = 0; l < 8; ++l) x[l] = std::ldexp(1.f + l / 8.f, -(rep % 31)) * 0.5f;

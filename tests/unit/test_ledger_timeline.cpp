@@ -11,7 +11,7 @@
 using namespace xbar;
 
 TEST(Ledger, TotalsPerKernelAndPowerWindowsAgree) {
-    energy::Ledger l;
+    energy::Ledger l(100000);  // 100 ns bins
     const auto a = l.define("tile0", "adc", "comparator_ns", 0.036, "test");
     const auto b = l.define("tile0", "array", "cell_ns", 1.5, "test");
     l.add(a, energy::Kernel::vmm, 1000, 0, 384000);
@@ -26,6 +26,11 @@ TEST(Ledger, TotalsPerKernelAndPowerWindowsAgree) {
     // The first window holds 100/384 of the VMM's ADC energy.
     EXPECT_NEAR(l.power(100000, 1000000)[0].energy_pj, 36.0 * 100.0 / 384.0, 1e-12);
     EXPECT_THROW(l.define("x", "y", "z", -1.0, ""), std::invalid_argument);
+    EXPECT_THROW(l.power(150000, 0), std::invalid_argument);  // not a multiple of the bin
+    // energy_between over the whole run is the total; over the OPU's bins it is the OPU's energy.
+    EXPECT_NEAR(l.energy_between(0, 1100000), l.total_pj(), 1e-9);
+    // The OPU spans [384, 896) ns: 496 of its 512 ns fall in [400, 900).
+    EXPECT_NEAR(l.energy_between(400000, 900000), 15.0 * 496.0 / 512.0, 1e-9);
 }
 
 TEST(Timeline, WritesValidChromeTraceJsonAndCountsDrops) {

@@ -1,0 +1,43 @@
+#pragma once
+// The tile's digital unit: elementwise work between crossbar kernels during training —
+// activation with its derivative, and scaling an error by a stored derivative. Values arrive and
+// leave as sign-magnitude int8 codes; derivatives stay in the unit's own float store. Pure C++.
+#include <cstdint>
+#include <vector>
+
+namespace xbar::du {
+
+enum Op : std::uint32_t {
+    OP_ACTIVATE = 1,        // dst = q(f(src) / out_scale); deriv[k] = f'(src)
+    OP_SCALE_BY_DERIV = 2,  // delta = src * deriv[k]; m = max|delta|; dst = q(delta/m), dst2 = q(delta/m)
+};
+enum Act : std::uint32_t { ACT_SIGMOID = 0, ACT_TANH = 1, ACT_RELU = 2, ACT_IDENTITY = 3 };
+
+struct Args {
+    std::uint32_t op, act, n;
+    const std::int8_t* src;  // n codes of bits_src; value = code / M_src * in_scale
+    std::int8_t* dst;        // n codes of bits_dst
+    std::int8_t* dst2;       // OP_SCALE_BY_DERIV: the same deltas again as bits_dst2 codes
+    float* deriv;            // n stored derivatives
+    float in_scale, out_scale;
+    int bits_src, bits_dst, bits_dst2;
+};
+
+struct Result {
+    float max_abs = 0;  // OP_SCALE_BY_DERIV: the normalization factor m (0 if all deltas are 0)
+    bool ok = true;     // false: unknown op or activation
+};
+
+Result run(const Args& a);
+
+// Cost model: `lanes` elementwise units at `clock_ns`, one op per element (an 8-bit
+// multiply-add-class operation, M18 §IV-J: 1.46 pJ including write-back).
+struct Params {
+    int lanes = 256;
+    double clock_ns = 1.0;
+    double pipeline_ns = 2.0;
+    double energy_pj_per_element = 1.46;
+};
+double latency_ns(const Params& p, std::uint32_t n);
+
+}  // namespace xbar::du

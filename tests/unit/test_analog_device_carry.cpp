@@ -1,0 +1,113 @@
+// The analog core's OPU goes through the device model; periodic carry keeps the stored value.
+#include <cmath>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "models/cores/analog_core.h"
+
+using namespace xbar;
+
+namespace {
+using core_matrix_copy = cores::AnalogCore::Matrix;
+cores::AnalogCoreConfig config(int n) {
+    cores::AnalogCoreConfig cfg;
+    cfg.params.rows = cfg.params.cols = n;
+    return cfg;
+}
+}  // namespace
+
+TEST(AnalogDevice, OpuFollowsTheAsymmetricNonlinearEquation) {
+    const int n = 16;
+    auto cfg = config(n);
+    cfg.device.kind = cores::DeviceSpec::Kind::analytic;
+    cfg.device.analytic.alpha = 3.0f;
+    cores::AnalogCore core(cfg);
+    std::vector<float> w0(n * n);
+    for (int k = 0; k < n * n; ++k) w0[k] = float(k) / (n * n) * 1.6f - 0.8f;
+    core.program({n, n}, w0.data());
+    std::vector<std::int8_t> x(n, 64), d(n, 5);
+    const float scale = 0.1f;
+    core.opu({n, n}, x.data(), d.data(), scale);
+    // Independent evaluation of M18 §3.4 (asymmetric, w in [-1, 1], delta > 0).
+    const double dw = scale * (64 / 127.0) * (5 / 7.0), range = 2.0, a = 3.0;
+    const double w0c = range / (1 - std::exp(-a));
+    for (int k = 0; k < n * n; ++k) {
+        const double w = w0[k];
+        const double expect = w + (w0c - 1.0 - w) * (1 - std::exp(-a * dw / range));
+        EXPECT_NEAR(core.weights()(k / n, k % n), expect, 2e-5) << k;
+    }
+}
+
+TEST(AnalogCarry, IdealDeviceCarryKeepsTheEffectiveWeight) {
+    const int n = 32;
+    auto cfg = config(n);
+    cfg.carry = {3, 5, 0.5, 4};
+    cores::AnalogCore core(cfg);
+    std::vector<float> w0(n * n, 0.1f);
+    core.program({n, n}, w0.data());
+    std::vector<std::int8_t> x(n), d(n);
+    std::vector<double> expect(n * n, 0.1);
+    const float scale = 0.004f;
+    int carries_with_work = 0;
+    for (int step = 0; step < 40; ++step) {
+        for (int i = 0; i < n; ++i) x[i] = std::int8_t((i * 7 + step * 13) % 255 - 127);
+        for (int j = 0; j < n; ++j) d[j] = std::int8_t((j * 3 + step) % 15 - 7);
+        core.opu({n, n}, x.data(), d.data(), scale);
+        for (int i = 0; i < n; ++i)
+            for (int j = 0; j < n; ++j) expect[i * n + j] += scale * (x[i] / 127.0) * (d[j] / 7.0);
+        if (core.carry_due()) carries_with_work += core.carry().latency_ns > 0;  // 0: nothing crossed
+    }
+    EXPECT_GT(carries_with_work, 0);
+    // The low digit holds 25x the weight change, so without carries it would have saturated.
+    double max_err = 0;
+    for (int k = 0; k < n * n; ++k) max_err = std::max(max_err, std::abs(core.weights()(k / n, k % n) - expect[k]));
+    EXPECT_LT(max_err, 1e-5);
+    double low_max = 0;
+    for (int k = 0; k < n * n; ++k) low_max = std::max(low_max, double(std::abs(core.cells(0)(k / n, k % n))));
+    EXPECT_LE(low_max, 1.0);
+}
+
+TEST(AnalogCarry, CarryWithWriteNoiseStaysWithinTheNoiseBound) {
+    const int n = 64;
+    auto cfg = config(n);
+    cfg.carry = {3, 5, 0.5, 1};
+    cfg.device.kind = cores::DeviceSpec::Kind::analytic;
+    cfg.device.analytic.write_noise = 0.01f;
+    cores::AnalogCore core(cfg);
+    std::vector<float> w0(n * n, 0.0f);
+    core.program({n, n}, w0.data());
+    std::vector<std::int8_t> x(n, 127), d(n, 7);
+    const float scale = 0.03f;  // low digit: 0.75 per update, beyond the 0.5 threshold
+    core.opu({n, n}, x.data(), d.data(), scale);
+    const core_matrix_copy before = core.weights();
+    ASSERT_TRUE(core.carry_due());
+    core.carry();
+    // Carry moves 0.75/5 = 0.15 into the middle digit (noise sigma 0.01 sqrt(0.15 x 2) = 0.0055,
+    // worth /5 in the weight) and resets the low digit (noise 0.01 sqrt(0.75 x 2) = 0.012, /25).
+    double sum = 0, sum2 = 0;
+    for (int k = 0; k < n * n; ++k) {
+        const double e = core.weights()(k / n, k % n) - before(k / n, k % n);
+        sum += e, sum2 += e * e;
+    }
+    const double mean = sum / (n * n), sd = std::sqrt(sum2 / (n * n) - mean * mean);
+    const double expect_sd = std::hypot(0.01 * std::sqrt(0.15 * 2) / 5, 0.01 * std::sqrt(0.75 * 2) / 25);
+    EXPECT_NEAR(mean, 0.0, 4 * expect_sd / n);
+    EXPECT_NEAR(sd, expect_sd, 0.1 * expect_sd);
+    EXPECT_EQ(core.cells(0)(0, 0) == 0.0f, false);  // reset through the device: noisy, not exact
+}
+
+TEST(AnalogCarry, ReadsChargeEveryDigitArray) {
+    auto one = config(64), three = config(64);
+    three.carry.cells = 3;
+    cores::AnalogCore a(one), b(three);
+    std::vector<std::int8_t> x(64, 3), y(64);
+    const auto ca = a.vmm({64, 64}, x.data(), y.data(), 1.0f), cb = b.vmm({64, 64}, x.data(), y.data(), 1.0f);
+    double ea = 0, eb = 0;
+    for (auto [i, c] : ca.events)
+        if (i != energy::kLinkValue) ea += c * a.actions()[i].energy_pj;
+    for (auto [i, c] : cb.events)
+        if (i != energy::kLinkValue) eb += c * b.actions()[i].energy_pj;
+    EXPECT_NEAR(eb, 3 * ea, 1e-9 * eb);
+    EXPECT_EQ(ca.latency_ns, cb.latency_ns);  // the arrays are read in parallel
+}
