@@ -180,7 +180,8 @@ KernelCost DigitalCore::opu(Region r, const std::int8_t* x, const std::int8_t* d
                        {"mac", std::max(0.0, t_mac - rd.ns) + p.mac_latency_ns},
                        {"input_register", p.reg_access_ns}};
     // Every weight crosses the core edge twice: to the MACs and back (M18 Table IV compositions).
-    c.events = {{kDigReadBit, rd.bits}, {kDigWriteBit, wr.bits}, {kDigMac, n}, {kDigLinkBit, 2.0 * n * p.weight_bits}};
+    c.events = {{kDigReadBit, rd.bits}, {kDigWriteBit, wr.bits}, {kDigMac, n},
+                {kDigLinkBit, 2.0 * n * p.weight_bits}};
     if (t.memory == DigitalMemory::reram) c.events.push_back({kDigSenseBit, rd.bits});
     return c;
 }
