@@ -10,6 +10,7 @@ struct Entry {
 constexpr Entry kPrograms[] = {
     {"quickstart", &quickstart},
     {"paper_kernels", &paper_kernels},
+    {"train_mlp", &train_mlp},
 };
 }  // namespace
 

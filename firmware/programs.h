@@ -9,4 +9,7 @@ Report quickstart(Hal& hal, const BootInfo& boot);
 // Reference-design kernels (Marinella 2018 Tables III-V): one VMM, one MVM and one worst-case OPU
 // (every cell updated) on the whole core of every tile.
 Report paper_kernels(Hal& hal, const BootInfo& boot);
+// Trains an MLP (boot.layers) on the staged dataset with per-sample SGD on tile 0, next to a float
+// twin with the same initialization and sample order; one report row per epoch.
+Report train_mlp(Hal& hal, const BootInfo& boot);
 }  // namespace fw

@@ -49,9 +49,38 @@ void TileDriver::probe() {
     m_hal.write32(reg(rm::IRQ_ENABLE), rm::IRQ_CMD_DONE);
 }
 
-void TileDriver::set_region(int rows, int cols) {
-    m_hal.write32(reg(rm::ACTIVE_ROWS), std::uint32_t(rows));
-    m_hal.write32(reg(rm::ACTIVE_COLS), std::uint32_t(cols));
+void TileDriver::set(std::uint64_t off, std::uint32_t v) {
+    const std::size_t k = off / 4;
+    if (k < 64 && m_known[k] && m_shadow[k] == v) return;
+    m_hal.write32(reg(off), v);
+    if (k < 64) m_shadow[k] = v, m_known[k] = true;
+}
+
+void TileDriver::set_region(int rows, int cols, int row0, int col0) {
+    set(rm::ACTIVE_ROWS, std::uint32_t(rows));
+    set(rm::ACTIVE_COLS, std::uint32_t(cols));
+    set(rm::ROW_BASE, std::uint32_t(row0));
+    set(rm::COL_BASE, std::uint32_t(col0));
+}
+
+float TileDriver::digital(std::uint32_t op, std::uint32_t act, std::uint32_t n, std::uint32_t src, std::uint32_t dst,
+                          std::uint32_t dst2, std::uint32_t deriv, float in_scale, float out_scale) {
+    set(rm::DU_OP, op);
+    set(rm::DU_ACT, act);
+    set(rm::DU_COUNT, n);
+    set(rm::DU_SRC, src);
+    set(rm::DU_DST, dst);
+    set(rm::DU_DST2, dst2);
+    set(rm::DU_DERIV, deriv);
+    set(rm::DU_IN_SCALE, fbits(in_scale));
+    set(rm::DU_OUT_SCALE, fbits(out_scale));
+    issue(rm::CMD_DIGITAL);
+    wait_done();
+    if (op != 2) return 0.0f;
+    const std::uint32_t r = m_hal.read32(reg(rm::DU_RESULT));
+    float f;
+    std::memcpy(&f, &r, 4);
+    return f;
 }
 
 void TileDriver::write_input(std::uint32_t offset, const std::int8_t* codes, std::size_t n) {
@@ -60,6 +89,14 @@ void TileDriver::write_input(std::uint32_t offset, const std::int8_t* codes, std
 
 void TileDriver::read_output(std::uint32_t offset, std::int8_t* codes, std::size_t n) {
     m_hal.read(m_base + rm::OUT_BUF + offset, codes, n);
+}
+
+void TileDriver::read_input(std::uint32_t offset, std::int8_t* codes, std::size_t n) {
+    m_hal.read(m_base + rm::IN_BUF + offset, codes, n);
+}
+
+void TileDriver::write_output(std::uint32_t offset, const std::int8_t* codes, std::size_t n) {
+    m_hal.write(m_base + rm::OUT_BUF + offset, codes, n);
 }
 
 void TileDriver::issue(std::uint32_t command) {
@@ -81,25 +118,25 @@ void TileDriver::wait_done() {
 }
 
 void TileDriver::vmm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
-    m_hal.write32(reg(rm::IN_OFFSET), in_off);
-    m_hal.write32(reg(rm::OUT_OFFSET), out_off);
-    m_hal.write32(reg(rm::FWD_FULLSCALE), fbits(fs));
+    set(rm::IN_OFFSET, in_off);
+    set(rm::OUT_OFFSET, out_off);
+    set(rm::FWD_FULLSCALE, fbits(fs));
     issue(rm::CMD_VMM);
     wait_done();
 }
 
 void TileDriver::mvm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
-    m_hal.write32(reg(rm::IN_OFFSET), in_off);
-    m_hal.write32(reg(rm::OUT_OFFSET), out_off);
-    m_hal.write32(reg(rm::BWD_FULLSCALE), fbits(fs));
+    set(rm::IN_OFFSET, in_off);
+    set(rm::OUT_OFFSET, out_off);
+    set(rm::BWD_FULLSCALE, fbits(fs));
     issue(rm::CMD_MVM);
     wait_done();
 }
 
 void TileDriver::opu(std::uint32_t x_off, std::uint32_t d_off, float scale) {
-    m_hal.write32(reg(rm::IN_OFFSET), x_off);
-    m_hal.write32(reg(rm::AUX_OFFSET), d_off);
-    m_hal.write32(reg(rm::OPU_SCALE), fbits(scale));
+    set(rm::IN_OFFSET, x_off);
+    set(rm::AUX_OFFSET, d_off);
+    set(rm::OPU_SCALE, fbits(scale));
     issue(rm::CMD_OPU);
     wait_done();
 }

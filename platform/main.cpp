@@ -1,5 +1,6 @@
 // xbar-vp command line: run | validate a scenario.
 // Exit codes: 0 success, 2 bad input (scenario, CLI), 3 internal error, 4 firmware (guest) failure.
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,8 @@
 #include <boost/program_options.hpp>
 #include <systemc>
 
+#include "platform/compare.h"
+#include "platform/datasets.h"
 #include "platform/results.h"
 #include "platform/scenario.h"
 #include "platform/system.h"
@@ -26,9 +29,13 @@ constexpr const char* kUsage =
     "usage: xbar-vp <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO [--out DIR] [--seed N] [--force]\n"
+    "  run SCENARIO [--out DIR] [--seed N] [--variant V] [--force]\n"
     "                      simulate the scenario; writes summary.json, trace.json, waves.vcd\n"
     "                      into DIR (default traces/<scenario name>/)\n"
+    "  compare SCENARIO [--variants analog_reram,digital_reram,sram] [-j N] [--out DIR] [--seed N]\n"
+    "                      run the scenario once per tile variant (separate processes, N at a\n"
+    "                      time) and print them side by side; writes compare.json, compare.csv\n"
+    "                      (default DIR traces/<scenario name>-compare/)\n"
     "  validate SCENARIO   check a scenario and print it with defaults filled in\n"
     "\n"
     "options:\n"
@@ -62,6 +69,11 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
     if (vm.count("seed")) {
         s.seed = vm["seed"].as<std::uint64_t>();
         s.effective["seed"] = s.seed;
+    }
+    if (vm.count("variant")) {  // same scenario, another tile variant: re-validated like the file
+        nlohmann::json doc = s.effective;
+        doc["tile"]["variant"] = vm["variant"].as<std::string>();
+        s = parse_scenario(doc, file);
     }
     const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("traces") / s.name;
     if (fs::exists(out) && !vm.count("force") && !fs::exists(out / "summary.json"))
@@ -105,7 +117,8 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
 int dispatch(int argc, char** argv) {
     po::options_description opts;
     opts.add_options()("help,h", "")("version", "")("out", po::value<std::string>(), "")(
-        "seed", po::value<std::uint64_t>(), "")("force", "")("command", po::value<std::string>(), "")(
+        "seed", po::value<std::uint64_t>(), "")("force", "")("variant", po::value<std::string>(), "")(
+        "variants", po::value<std::string>(), "")("jobs,j", po::value<int>(), "")("command", po::value<std::string>(), "")(
         "scenario", po::value<std::string>(), "");
     po::positional_options_description pos;
     pos.add("command", 1).add("scenario", 1);
@@ -126,9 +139,34 @@ int dispatch(int argc, char** argv) {
     }
     if (!vm.count("command")) throw UsageError("missing command");
     const std::string cmd = vm["command"].as<std::string>();
-    if (cmd != "run" && cmd != "validate") throw UsageError("unknown command '" + cmd + "' (expected run or validate)");
+    if (cmd != "run" && cmd != "validate" && cmd != "compare")
+        throw UsageError("unknown command '" + cmd + "' (expected run, compare or validate)");
     if (!vm.count("scenario")) throw UsageError(cmd + ": missing SCENARIO file");
     const std::string file = vm["scenario"].as<std::string>();
+    for (const char* key : {"variant", "variants"})
+        if (vm.count(key))
+            for (std::string rest = vm[key].as<std::string>() + ","; !rest.empty(); rest.erase(0, rest.find(',') + 1)) {
+                const std::string v = rest.substr(0, rest.find(','));
+                const auto& names = variant_names();
+                if (std::find(names.begin(), names.end(), v) == names.end())
+                    throw UsageError("unknown variant '" + v + "' (valid: analog_reram, digital_reram, sram)");
+            }
+    if (cmd == "compare") {
+        const Scenario s = load_scenario(file);  // bad input fails here, before any child runs
+        CompareOptions o;
+        o.self = fs::read_symlink("/proc/self/exe").string();
+        o.scenario = file;
+        o.variants = variant_names();
+        if (vm.count("variants")) {
+            o.variants.clear();
+            for (std::string rest = vm["variants"].as<std::string>() + ","; !rest.empty(); rest.erase(0, rest.find(',') + 1))
+                o.variants.push_back(rest.substr(0, rest.find(',')));
+        }
+        o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
+        o.out = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("traces") / (s.name + "-compare")).string();
+        if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
+        return run_compare(o);
+    }
     return cmd == "run" ? cmd_run(file, vm) : cmd_validate(file);
 }
 
@@ -145,6 +183,9 @@ int sc_main(int argc, char** argv) {
         return 2;
     } catch (const ScenarioError& e) {
         std::cerr << "xbar-vp: " << e.what() << "\n";
+        return 2;
+    } catch (const DatasetError& e) {
+        std::cerr << "xbar-vp: dataset: " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {
         std::cerr << "xbar-vp: internal error: " << e.what() << "\n";

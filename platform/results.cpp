@@ -35,6 +35,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
     j["firmware"] = {{"program", s.program}, {"ok", r.firmware_ok}, {"error", r.firmware_error},
                      {"metrics", r.firmware_metrics}};
     j["activity"] = r.activity;
+    if (!r.epochs.empty()) j["training"] = {{"epochs", r.epochs}};
 
     json kernels = json::array();
     for (const auto& k : r.kernels) {
@@ -164,6 +165,16 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
                   static_cast<unsigned long long>(r.bus_transactions), static_cast<unsigned long long>(r.bus_bytes),
                   100.0 * j["interconnect"]["utilization"].get<double>());
     os << buf;
+    if (!r.epochs.empty()) {
+        os << "\n  epoch  train acc (float)   test acc (float)   sim time     energy\n";
+        for (const auto& e : r.epochs) {
+            std::snprintf(buf, sizeof buf, "  %5.0f  %6.2f%% (%6.2f%%)  %6.2f%% (%6.2f%%)  %8.3f ms  %9.1f nJ\n",
+                          e.at("epoch"), 100 * e.at("train_accuracy"), 100 * e.at("float_train_accuracy"),
+                          100 * e.at("test_accuracy"), 100 * e.at("float_test_accuracy"), e.at("sim_time_ns") * 1e-6,
+                          e.at("energy_nj"));
+            os << buf;
+        }
+    }
     os << "  firmware " << s.program << ": " << (r.firmware_ok ? "PASS" : "FAIL");
     if (!r.firmware_error.empty()) os << " (" << r.firmware_error << ")";
     os << "\n";

@@ -47,6 +47,8 @@ struct RunResult {
     std::uint64_t bus_bytes = 0, bus_transactions = 0;
     double bus_busy_ns = 0;
     std::string activity;
+    // Training: one row per epoch (firmware's accuracies plus the platform's time and energy).
+    std::vector<std::map<std::string, double>> epochs;
     std::uint64_t trace_events = 0, trace_dropped = 0;
 };
 

@@ -46,7 +46,7 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/platform/interconnect/wire_c_af_per_um", Type::number, 0, 1e5, {}, 200.0, "aF/um", "wire capacitance (M18 Table I)"},
         {"/platform/interconnect/voltage", Type::number, 0, 10, {}, 0.8, "V", "link swing (M18 Table I logic voltage)"},
         {"/platform/interconnect/activity", Type::number, 0, 1, {}, 0.5, "", "fraction of bits that toggle"},
-        {"/tile/variant", Type::string, 0, 0, {"analog_reram"}, "analog_reram", "", "crossbar core variant"},
+        {"/tile/variant", Type::string, 0, 0, {"analog_reram", "digital_reram", "sram"}, "analog_reram", "", "crossbar core variant (the firmware is the same for all)"},
         {"/tile/rows", Type::integer, 1, 4096, {}, 1024, "", "crossbar rows"},
         {"/tile/cols", Type::integer, 1, 4096, {}, 1024, "", "crossbar columns"},
         {"/tile/bits_in", Type::integer, 2, 8, {}, 8, "bit", "VMM/MVM input code width incl. sign"},

@@ -1,5 +1,6 @@
 #include "platform/system.h"
 
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -9,10 +10,12 @@
 
 #include "firmware/hal.h"
 #include "models/cores/analog_core.h"
+#include "models/cores/digital_core.h"
 #include "models/dram/dram.h"
 #include "models/energy/ledger.h"
 #include "models/interconnect/router.h"
 #include "models/tile/tile.h"
+#include "platform/datasets.h"
 #include "platform/host_cpu.h"
 
 namespace xbar::platform {
@@ -21,8 +24,41 @@ using namespace sc_core;
 
 namespace {
 
+// SystemC writes the wall-clock date into the VCD header; blank it in place (same length) so
+// the same scenario and seed give byte-identical waveforms.
+void blank_vcd_date(const std::string& path) {
+    std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
+    char head[512] = {};
+    f.read(head, sizeof head);
+    const std::string h(head, std::size_t(f.gcount()));
+    const auto a = h.find("$date"), b = h.find("$end", a == std::string::npos ? 0 : a);
+    if (a == std::string::npos || b == std::string::npos) return;
+    std::string fill(b - (a + 5), ' ');
+    const std::string note = "\n     (omitted for reproducibility)\n";
+    if (note.size() <= fill.size()) fill.replace(0, note.size(), note);
+    f.clear();
+    f.seekp(std::streamoff(a + 5));
+    f.write(fill.data(), std::streamsize(fill.size()));
+}
+
+std::uint32_t variant_code(const std::string& v) { return v == "digital_reram" ? 1 : v == "sram" ? 2 : 0; }
+
 std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index) {
-    // Only analog_reram exists so far; the scenario schema rejects other names.
+    const std::uint64_t seed = device::Rng::derive(s.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE"
+    if (s.variant == "digital_reram" || s.variant == "sram") {
+        cores::DigitalCoreConfig d;
+        d.memory = s.variant == "sram" ? cores::DigitalCoreConfig::Memory::sram : cores::DigitalCoreConfig::Memory::reram;
+        // The reference's 8-, 4- and 2-bit designs differ in MAC widths and energy.
+        d.params = energy::digital_design(s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8);
+        d.params.rows = s.rows;
+        d.params.cols = s.cols;
+        d.params.bits_in = s.bits_in;
+        d.params.bits_out = s.bits_out;
+        d.params.bits_x = s.bits_x;
+        d.params.bits_delta = s.bits_delta;
+        d.seed = seed;
+        return std::make_unique<cores::DigitalCore>(d);
+    }
     cores::AnalogCoreConfig c;
     c.params.rows = s.rows;
     c.params.cols = s.cols;
@@ -50,7 +86,7 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
     c.carry.base = s.carry_base;
     c.carry.threshold = s.carry_threshold;
     c.carry.every = s.carry_every;
-    c.seed = device::Rng::derive(s.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE" + index
+    c.seed = seed;
     return std::make_unique<cores::AnalogCore>(c);
 }
 
@@ -83,6 +119,32 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
                              s.wire_voltage * 1e12;
     link.energy_source = "activity x Cwire/um x route length x V^2 (M18 Table I wire)";
 
+    // Training data is staged at the top of DRAM as records of `dim` feature bytes + a label byte.
+    std::vector<std::uint8_t> image;
+    if (s.program == "train_mlp") {
+        const std::string dir = std::string(XBAR_DATASET_DIR) + "/uci-digits/";
+        const Dataset train = load_digits_csv(dir + "optdigits-train.csv.gz");
+        const Dataset test = load_digits_csv(dir + "optdigits-test.csv.gz");
+        for (const Dataset* d : {&train, &test})
+            for (std::size_t i = 0; i < d->count(); ++i) {
+                image.insert(image.end(), d->features.begin() + std::ptrdiff_t(i * d->dim),
+                             d->features.begin() + std::ptrdiff_t((i + 1) * d->dim));
+                image.push_back(d->labels[i]);
+            }
+        const std::uint64_t offset = (s.dram_size - image.size()) & ~0xFFFull;
+        if (image.size() + std::uint64_t(s.rows) * s.cols * 4 > s.dram_size)
+            throw DatasetError("the dataset (" + std::to_string(image.size() >> 20) + " MiB) and a weight matrix do not fit in DRAM: raise /platform/dram/size_mib");
+        boot.dim = train.dim;
+        boot.classes = train.classes;
+        boot.feature_scale = train.feature_scale;
+        boot.train_addr = s.dram_base + offset;
+        boot.train_count = train.count();
+        boot.test_addr = boot.train_addr + train.count() * std::uint64_t(train.dim + 1);
+        boot.test_count = test.count();
+        boot.layers = s.layers;
+        boot.activation = s.activation;
+    }
+
     const fw::Program program = fw::find_program(s.program);
     if (!program) throw std::logic_error("firmware program " + s.program + " is not registered");
 
@@ -93,9 +155,11 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     dp.latency_ns = s.dram_latency_ns;
     dp.bytes_per_ns = s.dram_bytes_per_ns;
     models::Dram dram("dram", dp);
+    if (!image.empty()) dram.load(boot.train_addr - s.dram_base, image.data(), image.size());
 
     models::TileParams tp;
     tp.dma_burst_bytes = s.dma_burst_bytes;
+    tp.variant_code = variant_code(s.variant);
     std::vector<std::unique_ptr<models::Tile>> tiles;
     std::vector<std::unique_ptr<sc_signal<bool>>> irqs;
     host.socket.bind(router.target_socket);
@@ -119,7 +183,10 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     }
 
     sc_start();
-    if (tf) sc_close_vcd_trace_file(tf);
+    if (tf) {
+        sc_close_vcd_trace_file(tf);
+        blank_vcd_date(vcd_path + ".vcd");
+    }
 
     RunResult r;
     r.sim_time_ns = sc_time_stamp().to_seconds() * 1e9;
@@ -128,6 +195,16 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
                                        : "firmware did not finish: the simulation ran out of events (waiting for an "
                                          "interrupt that never came?)";
     r.firmware_metrics = host.report().metrics;
+    // Per-epoch simulated time and energy: the ledger's energy between epoch boundaries.
+    std::uint64_t t_prev = 0;
+    for (auto row : host.report().epochs) {
+        const auto t_end = std::uint64_t(row["end_time_ps"]);
+        row["sim_time_ns"] = double(t_end - t_prev) * 1e-3;
+        row["energy_nj"] = ledger.energy_between(t_prev, t_end) * 1e-3;
+        row.erase("end_time_ps");
+        r.epochs.push_back(row);
+        t_prev = t_end;
+    }
     r.activity = s.activity;
     for (int k = 0; k < s.tiles; ++k) {
         const auto& t = *tiles[k];

@@ -55,6 +55,12 @@ AnalogCore::AnalogCore(const AnalogCoreConfig& cfg)
     for (int k = 0; k < c.cells; ++k) {
         m_cells.push_back(Matrix::Zero(cfg.params.rows, cfg.params.cols));
         m_devices.push_back(make_device(cfg.device, device::Rng::derive(cfg.seed, 0x44455600u + k /* "DEV" */)));
+        DeviceSpec closed_loop;
+        if (cfg.device.kind == DeviceSpec::Kind::analytic && cfg.device.analytic.write_noise > 0) {
+            closed_loop.kind = DeviceSpec::Kind::analytic;
+            closed_loop.analytic.write_noise = cfg.device.analytic.write_noise;  // alpha 0: linear
+        }
+        m_calibrated.push_back(make_device(closed_loop, device::Rng::derive(cfg.seed, 0x43414C00u + k /* "CAL" */)));
     }
     if (c.cells > 1) {
         m_w = Matrix::Zero(cfg.params.rows, cfg.params.cols);
@@ -184,6 +190,12 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
     if (n > 1) {
         for (int i = 0; i < r.rows; ++i)
             if (x[i] != 0) m_dirty[r.row0 + i] = 1, m_any_dirty = true;
+        if (m_touch_r1 == m_touch_r0) {
+            m_touch_r0 = r.row0, m_touch_r1 = r.row0 + r.rows, m_touch_c0 = r.col0, m_touch_c1 = r.col0 + r.cols;
+        } else {
+            m_touch_r0 = std::min(m_touch_r0, r.row0), m_touch_r1 = std::max(m_touch_r1, r.row0 + r.rows);
+            m_touch_c0 = std::min(m_touch_c0, r.col0), m_touch_c1 = std::max(m_touch_c1, r.col0 + r.cols);
+        }
         ++m_updates_since_carry;
     }
     const int m = p.bits_x - 1;
@@ -302,39 +314,46 @@ bool AnalogCore::carry_due() const {
     return m_cfg.carry.cells > 1 && m_updates_since_carry >= std::uint64_t(m_cfg.carry.every);
 }
 
-// Carry digits beyond the threshold one level up: the higher digit receives value / base through
-// its device (nonlinearity and write noise included), the lower digit is reset to zero through its
-// device. Charged as a serial read of the lower array plus serial writes of both arrays (M18
-// §3.7: "a carry is a serial read plus write of the array").
+// Carry digits beyond the threshold one level up: the higher digit receives value / base and the
+// lower digit is reset to zero, both with closed-loop writes (write noise, no update nonlinearity). Charged as a serial read of the lower array plus serial writes of both arrays (M18
+// §3.7: "a carry is a serial read plus write of the array"), over the box of rows and columns
+// the updates touched since the last carry.
 KernelCost AnalogCore::carry() {
     const auto& c = m_cfg.carry;
-    const auto& p = m_cfg.params;
-    const Region whole{p.rows, p.cols};
+    // Only the box the updates touched since the last carry is read and rewritten, row by row.
+    const Region box{m_touch_r1 - m_touch_r0, m_touch_c1 - m_touch_c0, m_touch_r0, m_touch_c0};
     KernelCost total;
-    const std::size_t n = std::size_t(p.rows) * p.cols;
+    m_updates_since_carry = 0;
+    m_touch_r0 = m_touch_r1 = m_touch_c0 = m_touch_c1 = 0;
+    if (box.rows <= 0 || box.cols <= 0) return total;
+    const std::size_t n = std::size_t(box.cols);
     m_dw.resize(n);
     std::vector<float> reset(n);
     for (int l = 0; l + 1 < c.cells; ++l) {
-        float* lo = m_cells[l].data();
         bool any = false;
-        for (std::size_t k = 0; k < n; ++k) {
-            const bool carry = std::abs(lo[k]) >= float(c.threshold);
-            m_dw[k] = carry ? lo[k] / float(c.base) : 0.0f;
-            reset[k] = carry ? -lo[k] : 0.0f;
-            any |= carry;
+        for (int i = box.row0; i < box.row0 + box.rows; ++i) {
+            float* lo = &m_cells[l](i, box.col0);
+            bool row_any = false;
+            for (std::size_t k = 0; k < n; ++k) {
+                const bool carry = std::abs(lo[k]) >= float(c.threshold);
+                m_dw[k] = carry ? lo[k] / float(c.base) : 0.0f;
+                reset[k] = carry ? -lo[k] : 0.0f;
+                row_any |= carry;
+            }
+            if (!row_any) continue;
+            any = true;
+            m_calibrated[l + 1]->update_cells(&m_cells[l + 1](i, box.col0), m_dw.data(), n);
+            m_calibrated[l]->update_cells(lo, reset.data(), n);
+            m_dirty[i] = 1;
         }
         if (!any) continue;
-        m_devices[l + 1]->update_cells(m_cells[l + 1].data(), m_dw.data(), n);
-        m_devices[l]->update_cells(lo, reset.data(), n);
-        for (const KernelCost& part : {serial_read_cost(whole), serial_write_cost(whole), serial_write_cost(whole)}) {
+        m_any_dirty = true;
+        for (const KernelCost& part : {serial_read_cost(box), serial_write_cost(box), serial_write_cost(box)}) {
             total.latency_ns += part.latency_ns;
             total.events.insert(total.events.end(), part.events.begin(), part.events.end());
             total.latency_parts.insert(total.latency_parts.end(), part.latency_parts.begin(), part.latency_parts.end());
         }
     }
-    std::fill(m_dirty.begin(), m_dirty.end(), 1);
-    m_any_dirty = true;
-    m_updates_since_carry = 0;
     return total;
 }
 

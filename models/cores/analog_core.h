@@ -88,10 +88,14 @@ private:
     energy::AnalogCostTable m_table;
     std::vector<Matrix> m_cells;  // digit arrays, lowest order first
     std::vector<std::unique_ptr<device::DeviceModel>> m_devices;  // one per digit array
+    // Closed-loop (write-verify) writes used by the carry: the target is reached without the
+    // update nonlinearity, with the device's write noise (CrossSim zero_reset = CALIBRATED).
+    std::vector<std::unique_ptr<device::DeviceModel>> m_calibrated;
     Matrix m_w;                    // effective weights used by reads
     std::vector<char> m_dirty;     // rows of m_w to recompute
     bool m_any_dirty = false;
     std::uint64_t m_updates_since_carry = 0;
+    int m_touch_r0 = 0, m_touch_r1 = 0, m_touch_c0 = 0, m_touch_c1 = 0;  // box updated since the last carry
     std::vector<float> m_a, m_b, m_dw;  // scratch for device requests
     device::Rng m_read_rng;
     Eigen::VectorXf m_in, m_out;  // scratch
