@@ -22,9 +22,8 @@ BusStatus to_status(tlm::tlm_response_status s) {
 class TlmHal final : public Hal {
 public:
     TlmHal(tlm::tlm_initiator_socket<>& socket, std::vector<const sc_signal_in_if<bool>*> irq,
-           const sc_event& irq_changed, xbar::trace::Timeline& timeline, int track)
-        : m_socket(socket), m_irq(std::move(irq)), m_irq_changed(irq_changed), m_timeline(timeline),
-          m_track(track) {
+           const sc_event& irq_changed, PhaseSink on_phase)
+        : m_socket(socket), m_irq(std::move(irq)), m_irq_changed(irq_changed), m_on_phase(std::move(on_phase)) {
         m_qk.reset();
     }
 
@@ -51,7 +50,7 @@ public:
         if (m_phases.empty()) return;
         const auto [name, t0] = m_phases.back();
         m_phases.pop_back();
-        m_timeline.slice(m_track, name, "firmware", t0, now_ps());
+        if (m_on_phase) m_on_phase(name, t0, now_ps());
     }
 
 private:
@@ -75,8 +74,7 @@ private:
     tlm::tlm_initiator_socket<>& m_socket;
     std::vector<const sc_signal_in_if<bool>*> m_irq;
     const sc_event& m_irq_changed;
-    xbar::trace::Timeline& m_timeline;
-    int m_track;
+    PhaseSink m_on_phase;
     tlm_utils::tlm_quantumkeeper m_qk;
     tlm::tlm_generic_payload m_gp;
     std::vector<std::pair<std::string, std::uint64_t>> m_phases;
@@ -86,9 +84,8 @@ private:
 
 std::unique_ptr<Hal> make_tlm_hal(tlm::tlm_initiator_socket<>& socket,
                                   std::vector<const sc_signal_in_if<bool>*> irq_lines,
-                                  const sc_event& irq_changed, xbar::trace::Timeline& timeline,
-                                  int track) {
-    return std::make_unique<TlmHal>(socket, std::move(irq_lines), irq_changed, timeline, track);
+                                  const sc_event& irq_changed, PhaseSink on_phase) {
+    return std::make_unique<TlmHal>(socket, std::move(irq_lines), irq_changed, std::move(on_phase));
 }
 
 }  // namespace fw

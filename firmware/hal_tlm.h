@@ -1,20 +1,24 @@
 #pragma once
 // The HAL implemented over TLM-2.0: blocking transport through the host's initiator socket with a
 // quantum keeper (loosely timed, temporally decoupled). Only the host CPU model includes this.
+#include <cstdint>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <systemc>
 #include <tlm>
 
 #include "firmware/hal.h"
-#include "models/trace/timeline.h"
 
 namespace fw {
 
+// Called when a firmware phase ends: (name, start ps, end ps). The host routes it to the timeline.
+using PhaseSink = std::function<void(const std::string&, std::uint64_t, std::uint64_t)>;
+
 std::unique_ptr<Hal> make_tlm_hal(tlm::tlm_initiator_socket<>& socket,
                                   std::vector<const sc_core::sc_signal_in_if<bool>*> irq_lines,
-                                  const sc_core::sc_event& irq_changed,
-                                  xbar::trace::Timeline& timeline, int track);
+                                  const sc_core::sc_event& irq_changed, PhaseSink on_phase);
 
 }  // namespace fw

@@ -23,7 +23,11 @@ HostCpu::HostCpu(sc_module_name name, unsigned irq_lines, fw::Program program, f
 void HostCpu::run() {
     std::vector<const sc_signal_in_if<bool>*> lines;
     for (auto& line : irq) lines.push_back(line.operator->());
-    auto hal = fw::make_tlm_hal(socket, lines, m_irq_changed, m_timeline, m_timeline.track("host", "firmware"));
+    const int track = m_timeline.track("host", "firmware");
+    auto hal = fw::make_tlm_hal(socket, lines, m_irq_changed, [this, track](const std::string& name, std::uint64_t t0,
+                                                                             std::uint64_t t1) {
+        m_timeline.slice(track, name, "firmware", t0, t1);
+    });
     // Guest failures (bus errors, device errors) end the program with a report, never the simulator.
     try {
         fw::Phase boot(*hal, m_boot.program);
