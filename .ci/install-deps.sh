@@ -3,7 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config ccache libsystemc-dev nlohmann-json3-dev
       libboost-program-options-dev libeigen3-dev libgtest-dev libgmock-dev libbenchmark-dev
-      zlib1g-dev)
+      zlib1g-dev dataset-fashion-mnist)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

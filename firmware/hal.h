@@ -43,6 +43,9 @@ public:
     // Firmware phases shown on the timeline; they nest.
     virtual void phase_begin(const std::string& name) = 0;
     virtual void phase_end() = 0;
+    // Console output of the host (a line, and the fraction of the program done for a progress bar).
+    virtual void log(const std::string& line) = 0;
+    virtual void progress(double fraction) = 0;
 
     // Throwing helpers.
     void read(std::uint64_t addr, void* dst, std::size_t len);

@@ -22,8 +22,8 @@ BusStatus to_status(tlm::tlm_response_status s) {
 class TlmHal final : public Hal {
 public:
     TlmHal(tlm::tlm_initiator_socket<>& socket, std::vector<const sc_signal_in_if<bool>*> irq,
-           const sc_event& irq_changed, PhaseSink on_phase)
-        : m_socket(socket), m_irq(std::move(irq)), m_irq_changed(irq_changed), m_on_phase(std::move(on_phase)) {
+           const sc_event& irq_changed, HostHooks hooks)
+        : m_socket(socket), m_irq(std::move(irq)), m_irq_changed(irq_changed), m_hooks(std::move(hooks)) {
         m_qk.reset();
     }
 
@@ -50,7 +50,13 @@ public:
         if (m_phases.empty()) return;
         const auto [name, t0] = m_phases.back();
         m_phases.pop_back();
-        if (m_on_phase) m_on_phase(name, t0, now_ps());
+        if (m_hooks.phase) m_hooks.phase(name, t0, now_ps());
+    }
+    void log(const std::string& line) override {
+        if (m_hooks.log) m_hooks.log(line);
+    }
+    void progress(double fraction) override {
+        if (m_hooks.progress) m_hooks.progress(fraction);
     }
 
 private:
@@ -74,7 +80,7 @@ private:
     tlm::tlm_initiator_socket<>& m_socket;
     std::vector<const sc_signal_in_if<bool>*> m_irq;
     const sc_event& m_irq_changed;
-    PhaseSink m_on_phase;
+    HostHooks m_hooks;
     tlm_utils::tlm_quantumkeeper m_qk;
     tlm::tlm_generic_payload m_gp;
     std::vector<std::pair<std::string, std::uint64_t>> m_phases;
@@ -84,8 +90,8 @@ private:
 
 std::unique_ptr<Hal> make_tlm_hal(tlm::tlm_initiator_socket<>& socket,
                                   std::vector<const sc_signal_in_if<bool>*> irq_lines,
-                                  const sc_event& irq_changed, PhaseSink on_phase) {
-    return std::make_unique<TlmHal>(socket, std::move(irq_lines), irq_changed, std::move(on_phase));
+                                  const sc_event& irq_changed, HostHooks hooks) {
+    return std::make_unique<TlmHal>(socket, std::move(irq_lines), irq_changed, std::move(hooks));
 }
 
 }  // namespace fw

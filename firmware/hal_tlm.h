@@ -14,11 +14,16 @@
 
 namespace fw {
 
-// Called when a firmware phase ends: (name, start ps, end ps). The host routes it to the timeline.
-using PhaseSink = std::function<void(const std::string&, std::uint64_t, std::uint64_t)>;
+// Where the host routes what firmware reports: phase ends (name, start ps, end ps) to the
+// timeline, log lines and progress to the console.
+struct HostHooks {
+    std::function<void(const std::string&, std::uint64_t, std::uint64_t)> phase;
+    std::function<void(const std::string&)> log;
+    std::function<void(double)> progress;
+};
 
 std::unique_ptr<Hal> make_tlm_hal(tlm::tlm_initiator_socket<>& socket,
                                   std::vector<const sc_core::sc_signal_in_if<bool>*> irq_lines,
-                                  const sc_core::sc_event& irq_changed, PhaseSink on_phase);
+                                  const sc_core::sc_event& irq_changed, HostHooks hooks);
 
 }  // namespace fw

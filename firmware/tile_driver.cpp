@@ -117,27 +117,45 @@ void TileDriver::wait_done() {
     }
 }
 
-void TileDriver::vmm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
+void TileDriver::start_vmm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
     set(rm::IN_OFFSET, in_off);
     set(rm::OUT_OFFSET, out_off);
     set(rm::FWD_FULLSCALE, fbits(fs));
     issue(rm::CMD_VMM);
-    wait_done();
 }
 
-void TileDriver::mvm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
+void TileDriver::start_mvm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
     set(rm::IN_OFFSET, in_off);
     set(rm::OUT_OFFSET, out_off);
     set(rm::BWD_FULLSCALE, fbits(fs));
     issue(rm::CMD_MVM);
-    wait_done();
 }
 
-void TileDriver::opu(std::uint32_t x_off, std::uint32_t d_off, float scale) {
+void TileDriver::start_opu(std::uint32_t x_off, std::uint32_t d_off, float scale) {
     set(rm::IN_OFFSET, x_off);
     set(rm::AUX_OFFSET, d_off);
     set(rm::OPU_SCALE, fbits(scale));
     issue(rm::CMD_OPU);
+}
+
+void TileDriver::vmm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
+    start_vmm(in_off, out_off, fs);
+    wait_done();
+}
+
+void TileDriver::mvm(std::uint32_t in_off, std::uint32_t out_off, float fs) {
+    start_mvm(in_off, out_off, fs);
+    wait_done();
+}
+
+void TileDriver::opu(std::uint32_t x_off, std::uint32_t d_off, float scale) {
+    start_opu(x_off, d_off, scale);
+    wait_done();
+}
+
+void TileDriver::update(std::uint64_t addr) {
+    m_hal.write64(reg(rm::WEIGHT_ADDR), addr);
+    issue(rm::CMD_UPDATE);
     wait_done();
 }
 

@@ -33,6 +33,11 @@ public:
     void opu(std::uint32_t x_off, std::uint32_t d_off, float scale);
     void program(std::uint64_t weights_bus_addr);
     void read_back(std::uint64_t weights_bus_addr);
+    void update(std::uint64_t delta_bus_addr);  // W += dW (float32 matrix in memory)
+    // The same, issued without waiting: start several tiles, then wait_done() on each.
+    void start_vmm(std::uint32_t in_off, std::uint32_t out_off, float fullscale);
+    void start_mvm(std::uint32_t in_off, std::uint32_t out_off, float fullscale);
+    void start_opu(std::uint32_t x_off, std::uint32_t d_off, float scale);
     // Digital unit: op 1 activates OUT_BUF[src..] into IN_BUF[dst..] (derivatives kept in the
     // unit at `deriv`); op 2 scales OUT_BUF[src..] by the stored derivatives, normalizes by the
     // max and writes IN_BUF[dst..] (bits_in) and IN_BUF[dst2..] (bits_delta). Returns DU_RESULT.

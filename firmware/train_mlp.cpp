@@ -1,6 +1,13 @@
-// Trains an MLP on the accelerator, sample by sample (batch 1, the reference's parallel update),
-// and a float twin with the same initial weights and sample order, so every accuracy comes with
-// its float reference. Firmware touches the tile only through registers, buffers and interrupts.
+// Trains an MLP on the accelerator and, alongside, a float twin with the same initial weights and
+// sample order, so every accuracy comes with its float reference. Firmware touches the tiles only
+// through registers, buffers and interrupts.
+//
+// Placement: each layer's weight matrix ((n_in + 1) x n_out, bias row last) is cut into as few
+// row chunks ("parts") as fit, each placed as a block of some tile's array (blocks go down the
+// diagonal of each tile, round robin over the tiles). The parts of a layer run concurrently:
+// firmware issues the command to every tile, then waits for each interrupt. Forward partial sums
+// are combined digitally before the activation; deltas and activations are copied between tiles
+// when the producer and the consumer differ.
 #include <algorithm>
 #include <cmath>
 #include <vector>
@@ -27,27 +34,35 @@ double act(std::uint32_t a, double v) {
 double dact(std::uint32_t a, double v) {
     switch (a) {
         case 1: { const double t = std::tanh(v); return 1.0 - t * t; }
-        case 2: return v > 0 ? 1.0 : 0.0;
+        case 2: return v > 0 && v < 1 ? 1.0 : 0.0;
         default: { const double s = 1.0 / (1.0 + std::exp(-v)); return s * (1.0 - s); }
     }
 }
 
-// Where one layer lives: a block of the array and its vectors in the tile's buffers.
-struct Layer {
-    int n_in, n_out;  // n_in excludes the bias row
-    int row0, col0;
-    std::uint32_t in_off;     // IN_BUF: layer input codes, n_in + bias
-    std::uint32_t d8_off;     // IN_BUF: normalized deltas, bits_in (backward MVM input)
-    std::uint32_t d4_off;     // IN_BUF: normalized deltas, bits_delta (OPU column input)
-    std::uint32_t y_off;      // OUT_BUF: forward ADC codes
-    std::uint32_t z_off;      // OUT_BUF: backward ADC codes (n_in + bias)
-    std::uint32_t deriv_off;  // digital unit: stored derivatives
+// One tile's free space: blocks go down the diagonal; buffers are bump-allocated.
+struct TileSpace {
+    int rows, cols, row_cursor = 0, col_cursor = 0;
+    std::uint32_t in = 0, out = 0, deriv = 0;
+    std::uint32_t take_in(std::uint32_t n) { const auto o = in; in += n; return o; }
+    std::uint32_t take_out(std::uint32_t n) { const auto o = out; out += n; return o; }
 };
 
-// The float twin: W_l is (n_in + 1) x n_out row-major, bias last.
-struct FloatNet {
-    std::vector<std::vector<double>> w;
-    std::vector<std::vector<double>> a, y;  // per layer: inputs with bias, pre-activations
+struct Part {
+    int tile;
+    int r_begin, r_end;  // rows of the layer matrix (row n_in is the bias)
+    int row0, col0;      // block position in the tile's array
+    std::uint32_t in_off, y_off, z_off, d8_off, d4_off;
+};
+
+struct LayerPlan {
+    int n_in, n_out;
+    std::vector<Part> parts;
+    int act_tile;              // where the digital unit activates and scales deltas
+    std::uint32_t y_sum_off;   // act tile OUT_BUF: combined forward codes (== parts[0].y_off if one part there)
+    std::uint32_t act_off;     // act tile IN_BUF: activations produced for the next layer (or the output)
+    std::uint32_t err_off;     // act tile OUT_BUF: error / backpropagated codes for scale-by-derivative
+    std::uint32_t d8_off, d4_off;  // act tile IN_BUF: normalized deltas
+    std::uint32_t deriv_off;
 };
 
 }  // namespace
@@ -55,11 +70,16 @@ struct FloatNet {
 Report train_mlp(Hal& hal, const BootInfo& boot) {
     Report rep;
     if (boot.tile_base.empty()) throw DeviceError("train_mlp: the platform has no tile");
-    TileDriver t(hal, boot.tile_base[0], boot.tile_irq[0], "tile0");
-    t.probe();
+    const int T = int(boot.tile_base.size());
+    std::vector<TileDriver> tiles;
+    for (int k = 0; k < T; ++k) tiles.emplace_back(hal, boot.tile_base[k], boot.tile_irq[k], "tile" + std::to_string(k));
+    for (auto& t : tiles) t.probe();
+    TileDriver& t0 = tiles[0];
+    const int mi = code_max(t0.bits_in()), mo = code_max(t0.bits_out());
     const std::uint32_t a_code = act_code(boot.activation);
     const int L = int(boot.layers.size()) - 1;
     const int epochs = int(boot.arg("epochs", 10));
+    const int batch = std::max(1, int(boot.arg("batch_size", 1)));
     double lr = boot.arg("learning_rate", 0.1);
     const double decay = boot.arg("lr_decay", 1.0);
     const float fs_fwd = float(boot.arg("fwd_fullscale", 6.0));
@@ -68,176 +88,325 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     std::uint64_t n_train = boot.train_count, n_test = boot.test_count;
     if (const auto lim = std::uint64_t(boot.arg("train_limit", 0)); lim) n_train = std::min(n_train, lim);
     if (const auto lim = std::uint64_t(boot.arg("test_limit", 0)); lim) n_test = std::min(n_test, lim);
-    const int mi = code_max(t.bits_in());
 
-    // Layout: layers as disjoint diagonal blocks of the array, vectors packed in the buffers.
-    std::vector<Layer> layers(L);
-    {
-        int r = 0, c = 0;
-        std::uint32_t in = 0, out = 0, der = 0;
-        for (int l = 0; l < L; ++l) {
-            Layer& ly = layers[l];
-            ly.n_in = boot.layers[l];
-            ly.n_out = boot.layers[l + 1];
-            ly.row0 = r, ly.col0 = c;
-            r += ly.n_in + 1, c += ly.n_out;
-            ly.in_off = in, in += ly.n_in + 1;
-            ly.y_off = out, out += ly.n_out;
-            ly.z_off = out, out += ly.n_in + 1;
-            ly.deriv_off = der, der += ly.n_out;
+    // ---- placement -------------------------------------------------------------------------
+    std::vector<TileSpace> space;
+    for (auto& t : tiles) space.push_back({t.rows(), t.cols()});
+    std::vector<LayerPlan> plan(L);
+    int next_tile = 0;
+    for (int l = 0; l < L; ++l) {
+        LayerPlan& lp = plan[l];
+        lp.n_in = boot.layers[l];
+        lp.n_out = boot.layers[l + 1];
+        const int rows = lp.n_in + 1;
+        bool placed = false;
+        for (int p = 1; p <= rows && !placed; ++p) {  // fewest parts that fit
+            const int chunk = (rows + p - 1) / p;
+            std::vector<Part> parts;
+            std::vector<TileSpace> trial = space;
+            int tile = next_tile;
+            for (int begin = 0; begin < rows;) {
+                const int n = std::min(chunk, rows - begin);
+                int found = -1;
+                for (int k = 0; k < T && found < 0; ++k) {
+                    const int c = (tile + k) % T;
+                    if (trial[c].rows - trial[c].row_cursor >= n && trial[c].cols - trial[c].col_cursor >= lp.n_out) found = c;
+                }
+                if (found < 0) break;
+                parts.push_back({found, begin, begin + n, trial[found].row_cursor, trial[found].col_cursor, 0, 0, 0, 0, 0});
+                trial[found].row_cursor += n;
+                trial[found].col_cursor += lp.n_out;
+                tile = (found + 1) % T;
+                begin += n;
+            }
+            if (parts.empty() || parts.back().r_end != rows) continue;
+            space = trial;
+            lp.parts = parts;
+            next_tile = tile;
+            placed = true;
         }
-        in += boot.layers.back();  // the last layer's activations follow its input
-        for (auto& ly : layers) ly.d8_off = in, in += ly.n_out, ly.d4_off = in, in += ly.n_out;
+        if (!placed)
+            throw DeviceError("train_mlp: layer " + std::to_string(l) + " (" + std::to_string(rows) + "x" +
+                              std::to_string(lp.n_out) + ") does not fit in the tiles' remaining arrays");
     }
-    const std::uint32_t final_off = layers.back().in_off + layers.back().n_in + 1;
-    const std::uint32_t err_off = layers.back().z_off + layers.back().n_in + 1;  // output error codes
+    // Buffers. The previous layer's activations are written straight into a part's input when
+    // that part is alone on the producing tile; otherwise they are copied.
+    for (int l = 0; l < L; ++l) {
+        LayerPlan& lp = plan[l];
+        for (auto& pt : lp.parts) {
+            TileSpace& s = space[pt.tile];
+            pt.in_off = s.take_in(std::uint32_t(pt.r_end - pt.r_begin));
+            pt.y_off = s.take_out(std::uint32_t(lp.n_out));
+            pt.z_off = s.take_out(std::uint32_t(pt.r_end - pt.r_begin));
+            pt.d8_off = s.take_in(std::uint32_t(lp.n_out));
+            pt.d4_off = s.take_in(std::uint32_t(lp.n_out));
+        }
+        lp.act_tile = lp.parts[0].tile;
+        TileSpace& s = space[lp.act_tile];
+        lp.y_sum_off = lp.parts.size() == 1 ? lp.parts[0].y_off : s.take_out(std::uint32_t(lp.n_out));
+        lp.err_off = s.take_out(std::uint32_t(lp.n_out));
+        lp.d8_off = lp.parts[0].d8_off;
+        lp.d4_off = lp.parts[0].d4_off;
+        lp.deriv_off = s.deriv;
+        s.deriv += std::uint32_t(lp.n_out);
+    }
+    for (int l = 1; l < L; ++l)  // one part on the tile below: its MVM output feeds the digital unit directly
+        if (plan[l].parts.size() == 1 && plan[l].parts[0].tile == plan[l - 1].act_tile)
+            plan[l - 1].err_off = plan[l].parts[0].z_off;
+    for (int l = 0; l < L; ++l) {
+        LayerPlan& lp = plan[l];
+        const bool direct = l + 1 < L && plan[l + 1].parts.size() == 1 && plan[l + 1].parts[0].tile == lp.act_tile;
+        lp.act_off = direct ? plan[l + 1].parts[0].in_off : space[lp.act_tile].take_in(std::uint32_t(lp.n_out));
+    }
+    for (const auto& s : space)
+        if (s.in > 0x10000 || s.out > 0x10000) throw DeviceError("train_mlp: the layers' vectors exceed a tile's 64 KiB buffers");
 
-    // Seeded initial weights, programmed with the serial-write command (its cost counts).
+    // ---- seeded initial weights, programmed with the serial-write command -------------------
     FwRandom rng(boot.seed);
-    FloatNet fnet;
+    std::vector<std::vector<double>> fw_w(L);  // float twin, (n_in + 1) x n_out row-major
     {
         Phase p(hal, "program weights");
-        for (auto& ly : layers) {
-            const int rows = ly.n_in + 1;
-            std::vector<float> w(std::size_t(rows) * ly.n_out);
+        for (int l = 0; l < L; ++l) {
+            LayerPlan& lp = plan[l];
+            const int rows = lp.n_in + 1;
+            std::vector<float> w(std::size_t(rows) * lp.n_out);
             const double s = init / std::sqrt(double(rows));
             for (auto& v : w) v = float(s * rng.symmetric());
-            hal.write_block(boot.dram_base, w.data(), w.size() * sizeof(float));
-            t.set_region(rows, ly.n_out, ly.row0, ly.col0);
-            t.program(boot.dram_base);
-            fnet.w.emplace_back(w.begin(), w.end());
-            // The bias input is the constant 1: its code is written once and never overwritten.
-            const std::int8_t one = std::int8_t(mi);
-            t.write_input(ly.in_off + std::uint32_t(ly.n_in), &one, 1);
+            fw_w[l].assign(w.begin(), w.end());
+            for (auto& pt : lp.parts) {
+                TileDriver& t = tiles[pt.tile];
+                hal.write_block(boot.dram_base, &w[std::size_t(pt.r_begin) * lp.n_out],
+                                std::size_t(pt.r_end - pt.r_begin) * lp.n_out * sizeof(float));
+                t.set_region(pt.r_end - pt.r_begin, lp.n_out, pt.row0, pt.col0);
+                t.program(boot.dram_base);
+                // The bias input is the constant 1, written once into the part holding the bias row.
+                if (pt.r_end == rows) {
+                    const std::int8_t one = std::int8_t(mi);
+                    t.write_input(pt.in_off + std::uint32_t(rows - 1 - pt.r_begin), &one, 1);
+                }
+            }
         }
     }
-    fnet.a.resize(L + 1);
-    fnet.y.resize(L);
 
+    // ---- helpers ----------------------------------------------------------------------------
     const std::size_t rec = std::size_t(boot.dim) + 1;
     std::vector<std::uint8_t> record(rec);
-    std::vector<std::int8_t> codes(4096);
     std::vector<double> x(boot.dim);
-
+    std::vector<std::int8_t> buf(65536), buf2(65536);
     auto load = [&](std::uint64_t base, std::uint64_t i) {
         hal.read(base + i * rec, record.data(), rec);
         for (int k = 0; k < boot.dim; ++k) x[k] = record[k] * boot.feature_scale;
         return int(record[boot.dim]);
     };
-
-    // Platform forward pass; returns the predicted class.
-    auto hw_forward = [&]() {
-        for (int k = 0; k < boot.dim; ++k) codes[k] = to_code(x[k], t.bits_in());
-        t.write_input(layers[0].in_off, codes.data(), std::size_t(boot.dim));
-        for (int l = 0; l < L; ++l) {
-            const Layer& ly = layers[l];
-            t.set_region(ly.n_in + 1, ly.n_out, ly.row0, ly.col0);
-            t.vmm(ly.in_off, ly.y_off, fs_fwd);
-            const std::uint32_t dst = l + 1 < L ? layers[l + 1].in_off : final_off;
-            t.digital(kOpActivate, a_code, std::uint32_t(ly.n_out), ly.y_off, dst, dst, ly.deriv_off, fs_fwd, 1.0f);
+    // Layer l's input rows [0, n_in) from IN_BUF codes `src` on tile `from` (or from host codes).
+    auto feed_inputs = [&](int l, int from, std::uint32_t src_off, const std::int8_t* host) {
+        for (const auto& pt : plan[l].parts) {
+            const int n = std::min(pt.r_end, plan[l].n_in) - pt.r_begin;
+            if (n <= 0) continue;
+            if (host) {
+                tiles[pt.tile].write_input(pt.in_off, host + pt.r_begin, std::size_t(n));
+            } else if (!(pt.tile == from && pt.in_off == src_off + std::uint32_t(pt.r_begin))) {
+                tiles[from].read_input(src_off + std::uint32_t(pt.r_begin), buf.data(), std::size_t(n));
+                tiles[pt.tile].write_input(pt.in_off, buf.data(), std::size_t(n));
+            }
         }
-        const int n = layers.back().n_out;
-        std::vector<std::int8_t> out(n);
-        t.read_input(final_off, out.data(), std::size_t(n));
+    };
+    auto set_part = [&](const LayerPlan& lp, const Part& pt) {
+        tiles[pt.tile].set_region(pt.r_end - pt.r_begin, lp.n_out, pt.row0, pt.col0);
+    };
+    std::vector<std::int8_t> xcodes(boot.dim);
+
+    // Platform forward pass; returns the output codes (activations, bits_in).
+    auto hw_forward = [&]() {
+        for (int k = 0; k < boot.dim; ++k) xcodes[k] = to_code(x[k], t0.bits_in());
+        feed_inputs(0, -1, 0, xcodes.data());
+        for (int l = 0; l < L; ++l) {
+            LayerPlan& lp = plan[l];
+            for (const auto& pt : lp.parts) {  // all parts at once
+                set_part(lp, pt);
+                tiles[pt.tile].start_vmm(pt.in_off, pt.y_off, fs_fwd);
+            }
+            for (const auto& pt : lp.parts) tiles[pt.tile].wait_done();
+            if (lp.parts.size() > 1) {  // combine partial sums digitally
+                std::vector<double> sum(lp.n_out, 0.0);
+                for (const auto& pt : lp.parts) {
+                    tiles[pt.tile].read_output(pt.y_off, buf.data(), std::size_t(lp.n_out));
+                    for (int j = 0; j < lp.n_out; ++j) sum[j] += buf[j] * double(fs_fwd) / mo;
+                }
+                for (int j = 0; j < lp.n_out; ++j) buf[j] = to_code(sum[j] / fs_fwd, t0.bits_out());
+                tiles[lp.act_tile].write_output(lp.y_sum_off, buf.data(), std::size_t(lp.n_out));
+            }
+            tiles[lp.act_tile].digital(kOpActivate, a_code, std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
+                                       lp.act_off, lp.deriv_off, fs_fwd, 1.0f);
+            if (l + 1 < L) feed_inputs(l + 1, lp.act_tile, lp.act_off, nullptr);
+        }
+        std::vector<std::int8_t> out(plan[L - 1].n_out);
+        tiles[plan[L - 1].act_tile].read_input(plan[L - 1].act_off, out.data(), out.size());
         return out;
     };
-    auto argmax_codes = [](const std::vector<std::int8_t>& v) {
-        return int(std::max_element(v.begin(), v.end()) - v.begin());
-    };
 
-    // Platform backward pass and update for target class `label`, given the output codes.
+    // Mini-batch: the update of each part is accumulated here and written with the serial update
+    // command at the end of the batch (CrossSim's batch > 1 mode). Batch 1 uses the parallel OPU.
+    std::vector<std::vector<std::vector<float>>> acc(L);
+    for (int l = 0; l < L; ++l)
+        for (const auto& pt : plan[l].parts) acc[l].emplace_back(std::size_t(pt.r_end - pt.r_begin) * plan[l].n_out, 0.0f);
+
     auto hw_backward = [&](int label, const std::vector<std::int8_t>& out) {
-        const int n = int(out.size());
-        std::vector<std::int8_t> e(n);
-        for (int k = 0; k < n; ++k) e[k] = to_code((k == label ? 1.0 : 0.0) - double(out[k]) / mi, t.bits_out());
-        t.write_output(err_off, e.data(), std::size_t(n));
-        std::uint32_t src = err_off;
+        LayerPlan& top = plan[L - 1];
+        for (int k = 0; k < top.n_out; ++k) buf[k] = to_code((k == label ? 1.0 : 0.0) - double(out[k]) / mi, t0.bits_out());
+        tiles[top.act_tile].write_output(top.err_off, buf.data(), std::size_t(top.n_out));
         float in_scale = 1.0f;
         for (int l = L - 1; l >= 0; --l) {
-            const Layer& ly = layers[l];
-            const float m = t.digital(kOpScaleByDeriv, a_code, std::uint32_t(ly.n_out), src, ly.d8_off, ly.d4_off,
-                                      ly.deriv_off, in_scale, 1.0f);
+            LayerPlan& lp = plan[l];
+            TileDriver& at = tiles[lp.act_tile];
+            const float m = at.digital(kOpScaleByDeriv, a_code, std::uint32_t(lp.n_out), lp.err_off, lp.d8_off, lp.d4_off,
+                                       lp.deriv_off, in_scale, 1.0f);
             if (m == 0.0f) break;  // nothing to propagate or learn below
-            t.set_region(ly.n_in + 1, ly.n_out, ly.row0, ly.col0);
-            if (l > 0) {
-                t.mvm(ly.d8_off, ly.z_off, fs_bwd);  // before the update: backprop uses the old weights
-                src = ly.z_off;
+            // Deltas to the other parts' tiles.
+            for (std::size_t k = 1; k < lp.parts.size(); ++k) {
+                const Part& pt = lp.parts[k];
+                at.read_input(lp.d8_off, buf.data(), std::size_t(lp.n_out));
+                at.read_input(lp.d4_off, buf2.data(), std::size_t(lp.n_out));
+                tiles[pt.tile].write_input(pt.d8_off, buf.data(), std::size_t(lp.n_out));
+                tiles[pt.tile].write_input(pt.d4_off, buf2.data(), std::size_t(lp.n_out));
+            }
+            if (l > 0) {  // backprop with the old weights, all parts at once
+                for (const auto& pt : lp.parts) {
+                    set_part(lp, pt);
+                    tiles[pt.tile].start_mvm(pt.d8_off, pt.z_off, fs_bwd);
+                }
+                for (const auto& pt : lp.parts) tiles[pt.tile].wait_done();
+                const LayerPlan& below = plan[l - 1];
+                for (const auto& pt : lp.parts) {  // gather z rows [0, n_in) on the layer below's act tile
+                    const int n = std::min(pt.r_end, lp.n_in) - pt.r_begin;
+                    if (n <= 0) continue;
+                    if (pt.tile == below.act_tile && pt.z_off == below.err_off + std::uint32_t(pt.r_begin)) continue;
+                    tiles[pt.tile].read_output(pt.z_off, buf.data(), std::size_t(n));
+                    tiles[below.act_tile].write_output(below.err_off + std::uint32_t(pt.r_begin), buf.data(), std::size_t(n));
+                }
                 in_scale = fs_bwd * m;
             }
-            t.opu(ly.in_off, ly.d4_off, float(lr * m));  // inputs are in [-1, 1] x 1.0
+            if (batch == 1) {
+                for (const auto& pt : lp.parts) {
+                    set_part(lp, pt);
+                    tiles[pt.tile].start_opu(pt.in_off, pt.d4_off, float(lr * m));  // inputs span [-1, 1] x 1.0
+                }
+                for (const auto& pt : lp.parts) tiles[pt.tile].wait_done();
+            } else {  // accumulate what the OPU would have requested
+                at.read_input(lp.d4_off, buf2.data(), std::size_t(lp.n_out));
+                const int md = code_max(t0.bits_delta()), mx = code_max(t0.bits_x());
+                for (std::size_t k = 0; k < lp.parts.size(); ++k) {
+                    const Part& pt = lp.parts[k];
+                    tiles[pt.tile].read_input(pt.in_off, buf.data(), std::size_t(pt.r_end - pt.r_begin));
+                    for (int i = 0; i < pt.r_end - pt.r_begin; ++i) {
+                        if (!buf[i]) continue;
+                        const double a = lr * m * buf[i] / mx;
+                        float* row = &acc[l][k][std::size_t(i) * lp.n_out];
+                        for (int j = 0; j < lp.n_out; ++j) row[j] += float(a * buf2[j] / md);
+                    }
+                }
+            }
         }
     };
-
-    auto f_forward = [&]() {
-        fnet.a[0].assign(x.begin(), x.end());
-        fnet.a[0].push_back(1.0);
-        for (int l = 0; l < L; ++l) {
-            const Layer& ly = layers[l];
-            auto& y = fnet.y[l];
-            y.assign(ly.n_out, 0.0);
-            for (int i = 0; i <= ly.n_in; ++i) {
-                const double xi = fnet.a[l][i];
-                if (xi == 0) continue;
-                const double* wr = &fnet.w[l][std::size_t(i) * ly.n_out];
-                for (int j = 0; j < ly.n_out; ++j) y[j] += wr[j] * xi;
+    auto flush_batch = [&]() {
+        for (int l = 0; l < L; ++l)
+            for (std::size_t k = 0; k < plan[l].parts.size(); ++k) {
+                const Part& pt = plan[l].parts[k];
+                hal.write_block(boot.dram_base, acc[l][k].data(), acc[l][k].size() * sizeof(float));
+                set_part(plan[l], pt);
+                tiles[pt.tile].update(boot.dram_base);
+                std::fill(acc[l][k].begin(), acc[l][k].end(), 0.0f);
             }
-            auto& a = fnet.a[l + 1];
-            a.resize(ly.n_out);
-            for (int j = 0; j < ly.n_out; ++j) a[j] = act(a_code, y[j]);
+    };
+
+    // ---- float twin -------------------------------------------------------------------------
+    std::vector<std::vector<double>> fa(L + 1), fy(L);
+    std::vector<std::vector<double>> facc(L);
+    for (int l = 0; l < L; ++l) facc[l].assign(fw_w[l].size(), 0.0);
+    auto f_forward = [&]() {
+        fa[0].assign(x.begin(), x.end());
+        fa[0].push_back(1.0);
+        for (int l = 0; l < L; ++l) {
+            const int n_in = plan[l].n_in, n_out = plan[l].n_out;
+            auto& y = fy[l];
+            y.assign(n_out, 0.0);
+            for (int i = 0; i <= n_in; ++i) {
+                const double xi = fa[l][i];
+                if (xi == 0) continue;
+                const double* wr = &fw_w[l][std::size_t(i) * n_out];
+                for (int j = 0; j < n_out; ++j) y[j] += wr[j] * xi;
+            }
+            auto& a = fa[l + 1];
+            a.resize(n_out);
+            for (int j = 0; j < n_out; ++j) a[j] = act(a_code, y[j]);
             if (l + 1 < L) a.push_back(1.0);
         }
-        const auto& o = fnet.a[L];
+        const auto& o = fa[L];
         return int(std::max_element(o.begin(), o.end()) - o.begin());
     };
     auto f_backward = [&](int label) {
-        std::vector<double> delta(layers.back().n_out);
-        for (int j = 0; j < layers.back().n_out; ++j)
-            delta[j] = ((j == label ? 1.0 : 0.0) - fnet.a[L][j]) * dact(a_code, fnet.y[L - 1][j]);
+        std::vector<double> delta(plan[L - 1].n_out), below;
+        for (int j = 0; j < plan[L - 1].n_out; ++j)
+            delta[j] = ((j == label ? 1.0 : 0.0) - fa[L][j]) * dact(a_code, fy[L - 1][j]);
         for (int l = L - 1; l >= 0; --l) {
-            const Layer& ly = layers[l];
-            std::vector<double> below;
+            const int n_in = plan[l].n_in, n_out = plan[l].n_out;
             if (l > 0) {
-                below.assign(ly.n_in, 0.0);
-                for (int i = 0; i < ly.n_in; ++i) {
+                below.assign(n_in, 0.0);
+                for (int i = 0; i < n_in; ++i) {
+                    const double* wr = &fw_w[l][std::size_t(i) * n_out];
                     double s = 0;
-                    for (int j = 0; j < ly.n_out; ++j) s += fnet.w[l][std::size_t(i) * ly.n_out + j] * delta[j];
-                    below[i] = s * dact(a_code, fnet.y[l - 1][i]);
+                    for (int j = 0; j < n_out; ++j) s += wr[j] * delta[j];
+                    below[i] = s * dact(a_code, fy[l - 1][i]);
                 }
             }
-            for (int i = 0; i <= ly.n_in; ++i) {
-                const double xi = lr * fnet.a[l][i];
+            auto& target = batch == 1 ? fw_w[l] : facc[l];
+            for (int i = 0; i <= n_in; ++i) {
+                const double xi = lr * fa[l][i];
                 if (xi == 0) continue;
-                double* wr = &fnet.w[l][std::size_t(i) * ly.n_out];
-                for (int j = 0; j < ly.n_out; ++j) wr[j] += xi * delta[j];
+                double* wr = &target[std::size_t(i) * n_out];
+                for (int j = 0; j < n_out; ++j) wr[j] += xi * delta[j];
             }
             delta.swap(below);
         }
     };
+    auto f_flush = [&]() {
+        for (int l = 0; l < L; ++l)
+            for (std::size_t k = 0; k < fw_w[l].size(); ++k) fw_w[l][k] += facc[l][k], facc[l][k] = 0.0;
+    };
 
+    // ---- epochs -----------------------------------------------------------------------------
     std::vector<std::uint64_t> order(n_train);
     for (std::uint64_t i = 0; i < n_train; ++i) order[i] = i;
+    const std::uint64_t total_steps = std::uint64_t(epochs) * (n_train + n_test);
+    std::uint64_t steps = 0;
     for (int ep = 1; ep <= epochs; ++ep) {
         Phase pe(hal, "epoch " + std::to_string(ep));
         for (std::uint64_t i = n_train; i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);  // Fisher-Yates
         std::uint64_t hw_ok = 0, f_ok = 0;
         {
             Phase pt(hal, "train");
+            std::uint64_t in_batch = 0;
             for (const std::uint64_t s : order) {
                 const int label = load(boot.train_addr, s);
                 const auto out = hw_forward();
-                hw_ok += argmax_codes(out) == label;
+                hw_ok += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
                 hw_backward(label, out);
                 f_ok += f_forward() == label;
                 f_backward(label);
+                if (batch > 1 && ++in_batch == std::uint64_t(batch)) flush_batch(), f_flush(), in_batch = 0;
+                if (++steps % 256 == 0) hal.progress(double(steps) / double(total_steps));
             }
+            if (batch > 1 && in_batch) flush_batch(), f_flush();
         }
         std::uint64_t hw_test = 0, f_test = 0;
         {
             Phase pt(hal, "test");
             for (std::uint64_t s = 0; s < n_test; ++s) {
                 const int label = load(boot.test_addr, s);
-                hw_test += argmax_codes(hw_forward()) == label;
+                const auto out = hw_forward();
+                hw_test += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
                 f_test += f_forward() == label;
+                if (++steps % 256 == 0) hal.progress(double(steps) / double(total_steps));
             }
         }
         std::map<std::string, double> row;
@@ -249,6 +418,11 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
         row["float_test_accuracy"] = n_test ? double(f_test) / double(n_test) : 0.0;
         hal.sync();
         row["end_time_ps"] = double(hal.now_ps());
+        char line[200];
+        std::snprintf(line, sizeof line, "epoch %d/%d: train %.2f%% (float %.2f%%), test %.2f%% (float %.2f%%)", ep,
+                      epochs, 100 * row["train_accuracy"], 100 * row["float_train_accuracy"], 100 * row["test_accuracy"],
+                      100 * row["float_test_accuracy"]);
+        hal.log(line);
         rep.epochs.push_back(row);
         lr *= decay;
     }
@@ -257,6 +431,9 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     rep.metrics["float_test_accuracy"] = last.at("float_test_accuracy");
     rep.metrics["train_samples"] = double(n_train);
     rep.metrics["test_samples"] = double(n_test);
+    rep.metrics["tiles_used"] = 0;
+    for (const auto& s : space) rep.metrics["tiles_used"] += s.row_cursor > 0;
+    for (int l = 0; l < L; ++l) rep.metrics["layer" + std::to_string(l) + ".parts"] = double(plan[l].parts.size());
     return rep;
 }
 

@@ -64,4 +64,40 @@ Dataset load_digits_csv(const std::string& path) {
     return d;
 }
 
+namespace {
+std::uint32_t be32(const std::string& b, std::size_t off) {
+    return std::uint32_t(std::uint8_t(b[off])) << 24 | std::uint32_t(std::uint8_t(b[off + 1])) << 16 |
+           std::uint32_t(std::uint8_t(b[off + 2])) << 8 | std::uint32_t(std::uint8_t(b[off + 3]));
+}
+}  // namespace
+
+Dataset load_idx(const std::string& images, const std::string& labels, int classes, const std::string& name) {
+    const std::string im = read_gz(images), lb = read_gz(labels);
+    if (im.size() < 16 || be32(im, 0) != 0x00000803)
+        throw DatasetError(images + ": not an IDX image file (expected magic 0x00000803 and a 16-byte header)");
+    if (lb.size() < 8 || be32(lb, 0) != 0x00000801)
+        throw DatasetError(labels + ": not an IDX label file (expected magic 0x00000801 and an 8-byte header)");
+    const std::uint64_t n = be32(im, 4), rows = be32(im, 8), cols = be32(im, 12), nl = be32(lb, 4);
+    if (rows == 0 || cols == 0 || rows * cols > 65536)
+        throw DatasetError(images + ": image size " + std::to_string(rows) + "x" + std::to_string(cols) + " out of range");
+    if (im.size() != 16 + n * rows * cols)
+        throw DatasetError(images + ": truncated: header says " + std::to_string(n) + " images of " +
+                           std::to_string(rows * cols) + " bytes, file has " + std::to_string(im.size() - 16) + " bytes");
+    if (lb.size() != 8 + nl) throw DatasetError(labels + ": truncated: header says " + std::to_string(nl) + " labels");
+    if (nl != n) throw DatasetError(labels + ": " + std::to_string(nl) + " labels for " + std::to_string(n) + " images");
+    Dataset d;
+    d.name = name;
+    d.dim = int(rows * cols);
+    d.classes = classes;
+    d.feature_scale = 1.0 / 255.0;
+    d.features.assign(im.begin() + 16, im.end());
+    d.labels.assign(lb.begin() + 8, lb.end());
+    for (std::size_t i = 0; i < d.labels.size(); ++i)
+        if (d.labels[i] >= classes)
+            throw DatasetError(labels + ": label " + std::to_string(d.labels[i]) + " at index " + std::to_string(i) +
+                               " is not below " + std::to_string(classes));
+    if (d.labels.empty()) throw DatasetError(images + ": no samples");
+    return d;
+}
+
 }  // namespace xbar::platform

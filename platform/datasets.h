@@ -24,5 +24,8 @@ struct Dataset {
 
 // UCI optdigits CSV (optionally gzip-compressed): 64 values 0..16 then the label 0..9 per line.
 Dataset load_digits_csv(const std::string& path);
+// MNIST-style IDX pair (optionally gzip-compressed): images magic 0x00000803 (count x rows x
+// cols bytes), labels magic 0x00000801 (count bytes, 0..classes-1).
+Dataset load_idx(const std::string& images, const std::string& labels, int classes, const std::string& name);
 
 }  // namespace xbar::platform

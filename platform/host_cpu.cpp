@@ -1,5 +1,10 @@
 #include "platform/host_cpu.h"
 
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+
 #include "firmware/hal_tlm.h"
 
 namespace xbar::platform {
@@ -24,10 +29,25 @@ void HostCpu::run() {
     std::vector<const sc_signal_in_if<bool>*> lines;
     for (auto& line : irq) lines.push_back(line.operator->());
     const int track = m_timeline.track("host", "firmware");
-    auto hal = fw::make_tlm_hal(socket, lines, m_irq_changed, [this, track](const std::string& name, std::uint64_t t0,
-                                                                             std::uint64_t t1) {
+    fw::HostHooks hooks;
+    hooks.phase = [this, track](const std::string& name, std::uint64_t t0, std::uint64_t t1) {
         m_timeline.slice(track, name, "firmware", t0, t1);
-    });
+    };
+    // Console: firmware's lines with the wall-clock time; a progress bar with ETA on a terminal.
+    const bool tty = ::isatty(2);
+    const auto wall0 = std::chrono::steady_clock::now();
+    auto elapsed = [wall0] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count(); };
+    hooks.log = [tty, elapsed](const std::string& line) {
+        std::fprintf(stderr, "%s[%7.1f s] %s\n", tty ? "\r\033[K" : "", elapsed(), line.c_str());
+    };
+    if (tty)
+        hooks.progress = [elapsed](double f) {
+            const double t = elapsed(), eta = f > 0 ? t * (1 - f) / f : 0;
+            const int w = 30, fill = int(f * w + 0.5);
+            std::fprintf(stderr, "\r[%s%s] %5.1f%%  %.0f s elapsed, ETA %.0f s", std::string(fill, '#').c_str(),
+                         std::string(w - fill, ' ').c_str(), 100 * f, t, eta);
+        };
+    auto hal = fw::make_tlm_hal(socket, lines, m_irq_changed, std::move(hooks));
     // Guest failures (bus errors, device errors) end the program with a report, never the simulator.
     try {
         fw::Phase boot(*hal, m_boot.program);
@@ -41,6 +61,7 @@ void HostCpu::run() {
     }
     hal->sync();
     hal.reset();
+    if (tty) std::fprintf(stderr, "\r\033[K");
     m_finished = true;
     sc_stop();
 }

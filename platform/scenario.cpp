@@ -23,7 +23,8 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/firmware/mvm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked MVMs"},
         {"/firmware/layers", Type::integer_list, 1, 4096, {}, json::array({64, 36, 10}), "", "train_mlp: layer sizes, input first (2 to 8 entries)"},
         {"/firmware/activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of every layer (the reference uses sigmoid)"},
-        {"/firmware/dataset", Type::string, 0, 0, {"digits"}, "digits", "", "train_mlp: UCI 8x8 digits, standard split (datasets/uci-digits)"},
+        {"/firmware/dataset", Type::string, 0, 0, {"digits", "fashion"}, "digits", "", "train_mlp: UCI 8x8 digits (datasets/uci-digits) or Fashion-MNIST 28x28 (Debian package dataset-fashion-mnist)"},
+        {"/firmware/batch_size", Type::integer, 1, 65536, {}, 1, "samples", "train_mlp: 1 = per-sample parallel OPU (the reference's mode); >1 = accumulate, then a serial update"},
         {"/firmware/epochs", Type::integer, 1, 1000, {}, 10, "", "train_mlp: passes over the training set"},
         {"/firmware/learning_rate", Type::number, 1e-6, 100, {}, 0.1, "", "train_mlp: SGD learning rate (batch 1)"},
         {"/firmware/lr_decay", Type::number, 0.01, 1, {}, 1.0, "", "train_mlp: learning rate multiplied by this after every epoch"},
@@ -268,7 +269,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
         v.fail("/name", "expected a non-empty name without path separators (it names the output folder)");
     s.seed = u64("/seed");
     s.program = get("/firmware/program").get<std::string>();
-    for (const char* k : {"size", "vmm_count", "mvm_count", "epochs", "learning_rate", "lr_decay", "train_limit",
+    for (const char* k : {"size", "vmm_count", "mvm_count", "epochs", "learning_rate", "lr_decay", "batch_size", "train_limit",
                           "test_limit", "fwd_fullscale", "bwd_fullscale", "init_scale"})
         s.firmware_args[k] = num((std::string("/firmware/") + k).c_str());
     s.layers = get("/firmware/layers").get<std::vector<int>>();
@@ -347,15 +348,22 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
                                          ", got " + std::to_string(n));
     }
     if (s.program == "train_mlp") {
-        if (s.dataset == "digits" && (s.layers.front() != 64 || s.layers.back() != 10))
-            v.fail("/firmware/layers", "the digits dataset needs 64 inputs and 10 outputs, e.g. [64, 36, 10]");
-        // Layers are placed as disjoint blocks of tile 0's array, bias row included.
-        int rows = 0, cols = 0;
-        for (std::size_t l = 0; l + 1 < s.layers.size(); ++l) rows += s.layers[l] + 1, cols += s.layers[l + 1];
-        if (rows > s.rows || cols > s.cols)
-            v.fail("/firmware/layers", "the layers need " + std::to_string(rows) + " rows and " + std::to_string(cols) +
-                                           " columns of tile 0 (bias rows included), the tile has " +
-                                           std::to_string(s.rows) + "x" + std::to_string(s.cols));
+        const int dim = s.dataset == "digits" ? 64 : 784;
+        if (s.layers.front() != dim || s.layers.back() != 10)
+            v.fail("/firmware/layers", "the " + s.dataset + " dataset needs " + std::to_string(dim) +
+                                           " inputs and 10 outputs, e.g. [" + std::to_string(dim) + ", " +
+                                           (dim == 64 ? "36" : "300") + ", 10]");
+        // Layers are cut into row chunks placed as blocks over the tiles (firmware/train_mlp.cpp).
+        long rows = 0;
+        for (std::size_t l = 0; l + 1 < s.layers.size(); ++l) {
+            rows += s.layers[l] + 1;
+            if (s.layers[l + 1] > s.cols)
+                v.fail("/firmware/layers/" + std::to_string(l + 1), "a layer's outputs must fit one tile's " +
+                                                                       std::to_string(s.cols) + " columns");
+        }
+        if (rows > long(s.tiles) * s.rows)
+            v.fail("/firmware/layers", "the layers need " + std::to_string(rows) + " rows (bias rows included), the " +
+                                           std::to_string(s.tiles) + " tile(s) have " + std::to_string(long(s.tiles) * s.rows));
         if (s.bits_x != s.bits_in) v.fail("/tile/bits_x", "train_mlp reuses the forward input codes for the update: bits_x must equal bits_in");
     }
     // Firmware stages a whole float32 weight matrix in DRAM before programming it.

@@ -1,5 +1,6 @@
 #include "platform/system.h"
 
+#include <filesystem>
 #include <fstream>
 #include <memory>
 #include <stdexcept>
@@ -122,9 +123,18 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     // Training data is staged at the top of DRAM as records of `dim` feature bytes + a label byte.
     std::vector<std::uint8_t> image;
     if (s.program == "train_mlp") {
-        const std::string dir = std::string(XBAR_DATASET_DIR) + "/uci-digits/";
-        const Dataset train = load_digits_csv(dir + "optdigits-train.csv.gz");
-        const Dataset test = load_digits_csv(dir + "optdigits-test.csv.gz");
+        Dataset train, test;
+        if (s.dataset == "fashion") {
+            const std::string dir = "/usr/share/datasets/fashion-mnist/";
+            if (!std::filesystem::exists(dir + "train-images-idx3-ubyte.gz"))
+                throw DatasetError(dir + ": Fashion-MNIST not found: install the Debian package dataset-fashion-mnist");
+            train = load_idx(dir + "train-images-idx3-ubyte.gz", dir + "train-labels-idx1-ubyte.gz", 10, "fashion");
+            test = load_idx(dir + "t10k-images-idx3-ubyte.gz", dir + "t10k-labels-idx1-ubyte.gz", 10, "fashion");
+        } else {
+            const std::string dir = std::string(XBAR_DATASET_DIR) + "/uci-digits/";
+            train = load_digits_csv(dir + "optdigits-train.csv.gz");
+            test = load_digits_csv(dir + "optdigits-test.csv.gz");
+        }
         for (const Dataset* d : {&train, &test})
             for (std::size_t i = 0; i < d->count(); ++i) {
                 image.insert(image.end(), d->features.begin() + std::ptrdiff_t(i * d->dim),

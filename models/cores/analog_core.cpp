@@ -190,12 +190,7 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
     if (n > 1) {
         for (int i = 0; i < r.rows; ++i)
             if (x[i] != 0) m_dirty[r.row0 + i] = 1, m_any_dirty = true;
-        if (m_touch_r1 == m_touch_r0) {
-            m_touch_r0 = r.row0, m_touch_r1 = r.row0 + r.rows, m_touch_c0 = r.col0, m_touch_c1 = r.col0 + r.cols;
-        } else {
-            m_touch_r0 = std::min(m_touch_r0, r.row0), m_touch_r1 = std::max(m_touch_r1, r.row0 + r.rows);
-            m_touch_c0 = std::min(m_touch_c0, r.col0), m_touch_c1 = std::max(m_touch_c1, r.col0 + r.cols);
-        }
+        touch(r);
         ++m_updates_since_carry;
     }
     const int m = p.bits_x - 1;
@@ -257,6 +252,25 @@ KernelCost AnalogCore::program(Region r, const float* w) {
     return c;
 }
 
+// Serial update: each row's cells receive their requested change through the device (pulses, so
+// nonlinearity and write noise apply), one row at a time like a serial write. With periodic carry
+// the change goes to the lowest digit, as in the OPU.
+KernelCost AnalogCore::update(Region r, const float* dw) {
+    const int n = m_cfg.carry.cells;
+    const float up = float(1.0 / digit_scale(0, n, m_cfg.carry.base));
+    m_dw.resize(std::size_t(r.cols));
+    for (int i = 0; i < r.rows; ++i) {
+        for (int j = 0; j < r.cols; ++j) m_dw[j] = up * dw[std::size_t(i) * r.cols + j];
+        m_devices[0]->update_cells(&m_cells[0](r.row0 + i, r.col0), m_dw.data(), std::size_t(r.cols));
+        if (n > 1) m_dirty[r.row0 + i] = 1, m_any_dirty = true;
+    }
+    if (n > 1) {
+        ++m_updates_since_carry;
+        touch(r);
+    }
+    return serial_write_cost(r);
+}
+
 KernelCost AnalogCore::serial_write_cost(Region r) const {
     const auto& p = m_cfg.params;
     const auto& t = m_table;
@@ -308,6 +322,15 @@ KernelCost AnalogCore::serial_read_cost(Region r) const {
         {kLinkValue, double(r.rows) * r.cols},
     };
     return c;
+}
+
+void AnalogCore::touch(Region r) {
+    if (m_touch_r1 == m_touch_r0) {
+        m_touch_r0 = r.row0, m_touch_r1 = r.row0 + r.rows, m_touch_c0 = r.col0, m_touch_c1 = r.col0 + r.cols;
+        return;
+    }
+    m_touch_r0 = std::min(m_touch_r0, r.row0), m_touch_r1 = std::max(m_touch_r1, r.row0 + r.rows);
+    m_touch_c0 = std::min(m_touch_c0, r.col0), m_touch_c1 = std::max(m_touch_c1, r.col0 + r.cols);
 }
 
 bool AnalogCore::carry_due() const {

@@ -64,6 +64,7 @@ public:
     KernelCost mvm(Region r, const std::int8_t* d, std::int8_t* z, float fs) override;
     KernelCost opu(Region r, const std::int8_t* x, const std::int8_t* d, float scale) override;
     KernelCost program(Region r, const float* w) override;
+    KernelCost update(Region r, const float* dw) override;
     KernelCost read_back(Region r, float* w) override;
 
     bool carry_due() const override;
@@ -80,6 +81,7 @@ private:
     const Matrix& effective();  // the weights reads see (digit arrays combined)
     KernelCost serial_read_cost(Region r) const;
     KernelCost serial_write_cost(Region r) const;
+    void touch(Region r);  // grow the box the next carry must visit
     // Shared by vmm and mvm: `in` drives `n_in` lines, `n_out` integrators/comparators convert.
     void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out) const;
     void add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in);

@@ -58,6 +58,9 @@ public:
     virtual KernelCost opu(Region r, const std::int8_t* x, const std::int8_t* d, float scale) = 0;
     // Serial program of the region from row-major target weights (leading dimension r.cols).
     virtual KernelCost program(Region r, const float* w) = 0;
+    // Serial update of the region: W += dw (row-major, leading dimension r.cols) through the cells'
+    // update physics (mini-batch training writes its accumulated update this way).
+    virtual KernelCost update(Region r, const float* dw) = 0;
     // Serial read-back of the region (row-major, leading dimension r.cols).
     virtual KernelCost read_back(Region r, float* w) = 0;
     // Housekeeping the core needs after updates (periodic carry). The tile runs it as its own

@@ -168,6 +168,12 @@ KernelCost DigitalCore::opu(Region r, const std::int8_t* x, const std::int8_t* d
             }
         }
     }
+    return read_modify_write_cost(r);
+}
+
+KernelCost DigitalCore::read_modify_write_cost(Region r) const {
+    const auto& p = m_cfg.params;
+    const auto& t = m_table;
     const MemAccess rd = t.read(r.rows, r.cols, r.col0, false);
     const MemAccess wr = t.write(r.rows, r.cols, r.col0);
     const double n = double(r.rows) * r.cols;
@@ -184,6 +190,19 @@ KernelCost DigitalCore::opu(Region r, const std::int8_t* x, const std::int8_t* d
                 {kDigLinkBit, 2.0 * n * p.weight_bits}};
     if (t.memory == DigitalMemory::reram) c.events.push_back({kDigSenseBit, rd.bits});
     return c;
+}
+
+KernelCost DigitalCore::update(Region r, const float* dw) {
+    check_region(r, rows(), cols());
+    const int mw = code_max(m_cfg.params.weight_bits);
+    for (int i = 0; i < r.rows; ++i) {
+        std::int8_t* w = &m_w[std::size_t(r.row0 + i) * cols() + r.col0];
+        for (int j = 0; j < r.cols; ++j) {
+            const double v = double(w[j]) + double(dw[std::size_t(i) * r.cols + j]) * mw;
+            w[j] = static_cast<std::int8_t>(std::clamp(std::round(v), double(-mw), double(mw)));
+        }
+    }
+    return read_modify_write_cost(r);
 }
 
 KernelCost DigitalCore::program(Region r, const float* w) {

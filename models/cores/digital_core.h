@@ -60,6 +60,7 @@ public:
     KernelCost mvm(Region r, const std::int8_t* d, std::int8_t* z, float fs) override;
     KernelCost opu(Region r, const std::int8_t* x, const std::int8_t* d, float scale) override;
     KernelCost program(Region r, const float* w) override;
+    KernelCost update(Region r, const float* dw) override;
     KernelCost read_back(Region r, float* w) override;
 
     const energy::DigitalCostTable& cost_table() const { return m_table; }
@@ -67,6 +68,8 @@ public:
     const std::vector<std::int8_t>& codes() const { return m_w; }
 
 private:
+    // Read, multiply-add in the MACs, write back: the cost of OPU and serial update alike.
+    KernelCost read_modify_write_cost(Region r) const;
     KernelCost read_kernel_cost(Region r, bool transpose) const;  // VMM / MVM
     int shift() const;                                              // product rounding s
     void saturate_into(const std::int8_t* in, int n, int bits, std::vector<std::int32_t>& out) const;

@@ -15,6 +15,7 @@ const char* kernel_name(Kernel k) {
         case Kernel::readback: return "readback";
         case Kernel::carry: return "carry";
         case Kernel::digital: return "digital";
+        case Kernel::update: return "update";
         case Kernel::dma: return "dma";
         case Kernel::bus: return "bus";
         case Kernel::count_: break;

@@ -10,7 +10,7 @@
 namespace xbar::energy {
 
 // What the hardware was doing when it spent the energy.
-enum class Kernel : std::uint8_t { vmm = 0, mvm, opu, program, readback, carry, digital, dma, bus, count_ };
+enum class Kernel : std::uint8_t { vmm = 0, mvm, opu, program, readback, carry, digital, update, dma, bus, count_ };
 constexpr int kKernelCount = static_cast<int>(Kernel::count_);
 const char* kernel_name(Kernel k);
 

@@ -65,6 +65,7 @@ enum Command : std::uint32_t {
     CMD_PROGRAM = 4,   // serial write of the region from WEIGHT_ADDR (fetched by the tile's DMA)
     CMD_READBACK = 5,  // serial read of the region to WEIGHT_ADDR
     CMD_DIGITAL = 6,   // digital-unit op DU_OP (see the DU_* registers)
+    CMD_UPDATE = 7,    // serial update W += dW of the region, dW float32 row-major at WEIGHT_ADDR
 };
 
 enum Status : std::uint32_t {

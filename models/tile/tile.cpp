@@ -28,6 +28,7 @@ Kernel kernel_of(std::uint32_t cmd) {
         case rm::CMD_OPU: return Kernel::opu;
         case rm::CMD_PROGRAM: return Kernel::program;
         case rm::CMD_DIGITAL: return Kernel::digital;
+        case rm::CMD_UPDATE: return Kernel::update;
         default: return Kernel::readback;
     }
 }
@@ -249,7 +250,7 @@ bool Tile::reg_write(std::uint64_t off, std::uint32_t v, const sc_time& delay) {
 }
 
 std::uint32_t Tile::validate(std::uint32_t cmd) const {
-    if (cmd < rm::CMD_VMM || cmd > rm::CMD_DIGITAL) return rm::ERR_BAD_COMMAND;
+    if (cmd < rm::CMD_VMM || cmd > rm::CMD_UPDATE) return rm::ERR_BAD_COMMAND;
     auto fits = [](std::uint32_t off, std::uint32_t n) { return off <= rm::kBufBytes && n <= rm::kBufBytes - off; };
     if (cmd == rm::CMD_DIGITAL) {
         if (m_du_op != du::OP_ACTIVATE && m_du_op != du::OP_SCALE_BY_DERIV) return rm::ERR_BAD_DU_OP;
@@ -353,13 +354,14 @@ void Tile::command_thread() {
             case rm::CMD_OPU:
                 cost = m_core->opu(r, &m_in_buf[m_in_off], &m_in_buf[m_aux_off], m_opu_scale);
                 break;
-            case rm::CMD_PROGRAM: {
+            case rm::CMD_PROGRAM:
+            case rm::CMD_UPDATE: {
                 std::vector<float> w(std::size_t(r.rows) * r.cols);
                 if (!bus_copy(true, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4)) {
                     err = rm::ERR_BUS;
                     break;
                 }
-                cost = m_core->program(r, w.data());
+                cost = cmd == rm::CMD_PROGRAM ? m_core->program(r, w.data()) : m_core->update(r, w.data());
                 break;
             }
             case rm::CMD_DIGITAL: {
@@ -394,7 +396,7 @@ void Tile::command_thread() {
             const sc_time t1 = sc_time_stamp();  // after any weight fetch
             wait(sc_time(cost.latency_ns, SC_NS));
             book(k, cost, t1, sc_time_stamp());
-            // Periodic carry runs inside the update command: the tile stays busy until it is done.
+            // Periodic carry runs inside the update commands: the tile stays busy until it is done.
             if (m_core->carry_due()) {
                 m_state.write(int(TileState::carry));
                 const sc_time t2 = sc_time_stamp();

@@ -38,7 +38,7 @@ struct KernelStat {
 };
 
 // Values of the tile state signal (waves.vcd).
-enum class TileState : int { idle = 0, vmm, mvm, opu, program, readback, digital, carry };
+enum class TileState : int { idle = 0, vmm, mvm, opu, program, readback, digital, update, carry };
 
 class Tile : public sc_core::sc_module {
 public:
