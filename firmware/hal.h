@@ -80,7 +80,7 @@ struct BootInfo {
     std::vector<unsigned> tile_irq;
     std::map<std::string, double> args;
     std::vector<int> layers;  // train_mlp
-    std::string activation;
+    std::string activation, output_activation;  // hidden layers, output layer
     // Dataset staged in DRAM: records of `dim` feature bytes then one label byte.
     std::uint64_t train_addr = 0, test_addr = 0;
     std::uint64_t train_count = 0, test_count = 0;

@@ -76,8 +76,9 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     for (auto& t : tiles) t.probe();
     TileDriver& t0 = tiles[0];
     const int mi = code_max(t0.bits_in()), mo = code_max(t0.bits_out());
-    const std::uint32_t a_code = act_code(boot.activation);
     const int L = int(boot.layers.size()) - 1;
+    std::vector<std::uint32_t> a_code(L, act_code(boot.activation));
+    a_code[L - 1] = act_code(boot.output_activation.empty() ? boot.activation : boot.output_activation);
     const int epochs = int(boot.arg("epochs", 10));
     const int batch = std::max(1, int(boot.arg("batch_size", 1)));
     double lr = boot.arg("learning_rate", 0.1);
@@ -236,7 +237,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                 for (int j = 0; j < lp.n_out; ++j) buf[j] = to_code(sum[j] / fs_fwd, t0.bits_out());
                 tiles[lp.act_tile].write_output(lp.y_sum_off, buf.data(), std::size_t(lp.n_out));
             }
-            tiles[lp.act_tile].digital(kOpActivate, a_code, std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
+            tiles[lp.act_tile].digital(kOpActivate, a_code[l], std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
                                        lp.act_off, lp.deriv_off, fs_fwd, 1.0f);
             if (l + 1 < L) feed_inputs(l + 1, lp.act_tile, lp.act_off, nullptr);
         }
@@ -259,7 +260,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
         for (int l = L - 1; l >= 0; --l) {
             LayerPlan& lp = plan[l];
             TileDriver& at = tiles[lp.act_tile];
-            const float m = at.digital(kOpScaleByDeriv, a_code, std::uint32_t(lp.n_out), lp.err_off, lp.d8_off, lp.d4_off,
+            const float m = at.digital(kOpScaleByDeriv, a_code[l], std::uint32_t(lp.n_out), lp.err_off, lp.d8_off, lp.d4_off,
                                        lp.deriv_off, in_scale, 1.0f);
             if (m == 0.0f) break;  // nothing to propagate or learn below
             // Deltas to the other parts' tiles.
@@ -338,7 +339,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
             }
             auto& a = fa[l + 1];
             a.resize(n_out);
-            for (int j = 0; j < n_out; ++j) a[j] = act(a_code, y[j]);
+            for (int j = 0; j < n_out; ++j) a[j] = act(a_code[l], y[j]);
             if (l + 1 < L) a.push_back(1.0);
         }
         const auto& o = fa[L];
@@ -347,7 +348,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     auto f_backward = [&](int label) {
         std::vector<double> delta(plan[L - 1].n_out), below;
         for (int j = 0; j < plan[L - 1].n_out; ++j)
-            delta[j] = ((j == label ? 1.0 : 0.0) - fa[L][j]) * dact(a_code, fy[L - 1][j]);
+            delta[j] = ((j == label ? 1.0 : 0.0) - fa[L][j]) * dact(a_code[L - 1], fy[L - 1][j]);
         for (int l = L - 1; l >= 0; --l) {
             const int n_in = plan[l].n_in, n_out = plan[l].n_out;
             if (l > 0) {
@@ -356,7 +357,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                     const double* wr = &fw_w[l][std::size_t(i) * n_out];
                     double s = 0;
                     for (int j = 0; j < n_out; ++j) s += wr[j] * delta[j];
-                    below[i] = s * dact(a_code, fy[l - 1][i]);
+                    below[i] = s * dact(a_code[l - 1], fy[l - 1][i]);
                 }
             }
             auto& target = batch == 1 ? fw_w[l] : facc[l];

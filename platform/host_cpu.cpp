@@ -12,13 +12,14 @@ namespace xbar::platform {
 using namespace sc_core;
 
 HostCpu::HostCpu(sc_module_name name, unsigned irq_lines, fw::Program program, fw::BootInfo boot,
-                 trace::Timeline& timeline)
+                 trace::Timeline& timeline, PhaseHook on_phase_end)
     : sc_module(name),
       socket("socket"),
       irq("irq", irq_lines),
       m_program(program),
       m_boot(std::move(boot)),
-      m_timeline(timeline) {
+      m_timeline(timeline),
+      m_on_phase_end(std::move(on_phase_end)) {
     SC_THREAD(run);
     SC_METHOD(on_irq);
     for (auto& line : irq) sensitive << line;
@@ -32,6 +33,7 @@ void HostCpu::run() {
     fw::HostHooks hooks;
     hooks.phase = [this, track](const std::string& name, std::uint64_t t0, std::uint64_t t1) {
         m_timeline.slice(track, name, "firmware", t0, t1);
+        if (m_on_phase_end) m_on_phase_end(name, t0, t1);
     };
     // Console: firmware's lines with the wall-clock time; a progress bar with ETA on a terminal.
     const bool tty = ::isatty(2);

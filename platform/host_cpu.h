@@ -1,6 +1,7 @@
 #pragma once
 // Host CPU: a TLM initiator whose SC_THREAD boots a firmware program through the HAL, and the
 // interrupt inputs from the tiles.
+#include <functional>
 #include <string>
 
 #include <systemc>
@@ -18,8 +19,11 @@ public:
     tlm_utils::simple_initiator_socket<HostCpu> socket;
     sc_core::sc_vector<sc_core::sc_in<bool>> irq;
 
+    // on_phase_end: the platform's hook for firmware phases (name, start ps, end ps), e.g. to
+    // snapshot the ledger at epoch boundaries.
+    using PhaseHook = std::function<void(const std::string&, std::uint64_t, std::uint64_t)>;
     HostCpu(sc_core::sc_module_name name, unsigned irq_lines, fw::Program program, fw::BootInfo boot,
-            trace::Timeline& timeline);
+            trace::Timeline& timeline, PhaseHook on_phase_end = nullptr);
 
     const fw::Report& report() const { return m_report; }
     bool finished() const { return m_finished; }
@@ -31,6 +35,7 @@ private:
     fw::Program m_program;
     fw::BootInfo m_boot;
     trace::Timeline& m_timeline;
+    PhaseHook m_on_phase_end;
     fw::Report m_report;
     bool m_finished = false;
     sc_core::sc_event m_irq_changed;

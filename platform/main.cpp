@@ -93,6 +93,7 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
     try {
         r = run_platform(s, s.write_vcd ? (tmp / "waves").string() : std::string(), timeline);
         write_file_atomically(tmp / "summary.json", summary_json(s, r).dump(2) + "\n");
+        write_file_atomically(tmp / "power.csv", power_csv(r));
         if (s.write_trace) {
             std::ostringstream os;
             timeline.write(os);
@@ -108,7 +109,8 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
 
     print_summary(std::cout, s, r);
-    std::cout << "\n  wall-clock " << wall_s << " s\n  outputs:\n    " << (out / "summary.json").string() << "\n";
+    std::cout << "\n  wall-clock " << wall_s << " s\n  outputs:\n    " << (out / "summary.json").string() << "\n    "
+              << (out / "power.csv").string() << "\n";
     if (s.write_trace) std::cout << "    " << (out / "trace.json").string() << "\n";
     if (s.write_vcd) std::cout << "    " << (out / "waves.vcd").string() << "\n";
     return r.firmware_ok ? 0 : 4;

@@ -36,6 +36,21 @@ json summary_json(const Scenario& s, const RunResult& r) {
                      {"metrics", r.firmware_metrics}};
     j["activity"] = r.activity;
     if (!r.epochs.empty()) j["training"] = {{"epochs", r.epochs}};
+    {
+        // Power: windows of the ledger's bin width; peak over windows, average over the run.
+        double peak = 0, total = 0;
+        const std::size_t n = r.power.bins.empty() ? 0 : r.power.bins[0].size();
+        for (std::size_t b = 0; b < n; ++b) {
+            double e = 0;
+            for (const auto& s2 : r.power.bins) e += s2[b];
+            total += e;
+            peak = std::max(peak, e / double(r.power.bin_ps) * 1e3);
+        }
+        j["power"] = {{"window_ns", double(r.power.bin_ps) * 1e-3},
+                      {"peak_mw", peak},
+                      {"average_mw", r.sim_time_ns > 0 ? total / (r.sim_time_ns * 1e3) * 1e3 : 0.0},
+                      {"streams", r.power.streams}};
+    }
 
     json kernels = json::array();
     for (const auto& k : r.kernels) {
@@ -107,6 +122,27 @@ json summary_json(const Scenario& s, const RunResult& r) {
     return j;
 }
 
+std::string power_csv(const RunResult& r) {
+    std::string out = "t_start_us,t_end_us,total_mw";
+    for (const auto& s : r.power.streams) out += "," + s + "_mw";
+    out += "\n";
+    const std::size_t n = r.power.bins.empty() ? 0 : r.power.bins[0].size();
+    const double w = double(r.power.bin_ps);
+    char buf[64];
+    for (std::size_t b = 0; b < n; ++b) {
+        double e = 0;
+        for (const auto& s : r.power.bins) e += s[b];
+        std::snprintf(buf, sizeof buf, "%.17g,%.17g,%.17g", b * w * 1e-6, (b + 1) * w * 1e-6, e / w * 1e3);
+        out += buf;
+        for (const auto& s : r.power.bins) {
+            std::snprintf(buf, sizeof buf, ",%.17g", s[b] / w * 1e3);  // pJ / ps = W
+            out += buf;
+        }
+        out += "\n";
+    }
+    return out;
+}
+
 void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
     char buf[256];
     std::snprintf(buf, sizeof buf, "xbar-vp %s  scenario %s  seed %llu  variant %s  %dx%d  activity %s\n", kVersion,
@@ -168,10 +204,11 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
     if (!r.epochs.empty()) {
         os << "\n  epoch  train acc (float)   test acc (float)   sim time     energy\n";
         for (const auto& e : r.epochs) {
+            auto f = [&](const char* k) { return e.at(k).get<double>(); };
             std::snprintf(buf, sizeof buf, "  %5.0f  %6.2f%% (%6.2f%%)  %6.2f%% (%6.2f%%)  %8.3f ms  %9.1f nJ\n",
-                          e.at("epoch"), 100 * e.at("train_accuracy"), 100 * e.at("float_train_accuracy"),
-                          100 * e.at("test_accuracy"), 100 * e.at("float_test_accuracy"), e.at("sim_time_ns") * 1e-6,
-                          e.at("energy_nj"));
+                          f("epoch"), 100 * f("train_accuracy"), 100 * f("float_train_accuracy"),
+                          100 * f("test_accuracy"), 100 * f("float_test_accuracy"), f("sim_time_ns") * 1e-6,
+                          f("energy_nj"));
             os << buf;
         }
     }

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "models/energy/ledger.h"
 #include "platform/scenario.h"
 
 namespace xbar::platform {
@@ -47,12 +48,17 @@ struct RunResult {
     std::uint64_t bus_bytes = 0, bus_transactions = 0;
     double bus_busy_ns = 0;
     std::string activity;
-    // Training: one row per epoch (firmware's accuracies plus the platform's time and energy).
-    std::vector<std::map<std::string, double>> epochs;
+    // Training: one row per epoch (firmware's accuracies plus the platform's time and energy,
+    // with `energy_by_kernel_nj` and `energy_by_component_nj` objects).
+    std::vector<nlohmann::json> epochs;
+    // Power over time: energy per window per owner.component stream.
+    energy::PowerTable power;
     std::uint64_t trace_events = 0, trace_dropped = 0;
 };
 
 nlohmann::json summary_json(const Scenario& s, const RunResult& r);
+// power.csv: t_start_us,t_end_us,total_mw,<owner>.<component>_mw,... one row per window.
+std::string power_csv(const RunResult& r);
 void print_summary(std::ostream& os, const Scenario& s, const RunResult& r);
 
 }  // namespace xbar::platform

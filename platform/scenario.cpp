@@ -22,7 +22,8 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/firmware/vmm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked VMMs"},
         {"/firmware/mvm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked MVMs"},
         {"/firmware/layers", Type::integer_list, 1, 4096, {}, json::array({64, 36, 10}), "", "train_mlp: layer sizes, input first (2 to 8 entries)"},
-        {"/firmware/activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of every layer (the reference uses sigmoid)"},
+        {"/firmware/activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of the hidden layers (the reference uses sigmoid)"},
+        {"/firmware/output_activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of the output layer"},
         {"/firmware/dataset", Type::string, 0, 0, {"digits", "fashion"}, "digits", "", "train_mlp: UCI 8x8 digits (datasets/uci-digits) or Fashion-MNIST 28x28 (Debian package dataset-fashion-mnist)"},
         {"/firmware/batch_size", Type::integer, 1, 65536, {}, 1, "samples", "train_mlp: 1 = per-sample parallel OPU (the reference's mode); >1 = accumulate, then a serial update"},
         {"/firmware/epochs", Type::integer, 1, 1000, {}, 10, "", "train_mlp: passes over the training set"},
@@ -274,6 +275,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
         s.firmware_args[k] = num((std::string("/firmware/") + k).c_str());
     s.layers = get("/firmware/layers").get<std::vector<int>>();
     s.activation = get("/firmware/activation").get<std::string>();
+    s.output_activation = get("/firmware/output_activation").get<std::string>();
     s.dataset = get("/firmware/dataset").get<std::string>();
     s.tiles = i32("/platform/tiles");
     s.quantum_ns = num("/platform/quantum_ns");

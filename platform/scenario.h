@@ -44,7 +44,7 @@ struct Scenario {
     std::string program;
     std::map<std::string, double> firmware_args;
     std::vector<int> layers;  // train_mlp: layer sizes, input first
-    std::string activation, dataset;
+    std::string activation, output_activation, dataset;
 
     int tiles = 1;
     double quantum_ns = 1000;

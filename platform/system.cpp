@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -153,12 +154,30 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         boot.test_count = test.count();
         boot.layers = s.layers;
         boot.activation = s.activation;
+        boot.output_activation = s.output_activation;
     }
 
     const fw::Program program = fw::find_program(s.program);
     if (!program) throw std::logic_error("firmware program " + s.program + " is not registered");
 
-    HostCpu host("host", unsigned(s.tiles), program, boot, timeline);
+    // Exact per-epoch energy: snapshot the ledger when the firmware's "epoch N" phase ends (all of
+    // the epoch's kernels have finished and booked their energy by then).
+    struct Snapshot {
+        std::map<std::string, double> by_kernel, by_component;
+        double total = 0;
+    };
+    std::vector<Snapshot> snapshots{Snapshot{}};
+    auto on_phase_end = [&ledger, &snapshots](const std::string& name, std::uint64_t, std::uint64_t) {
+        if (name.rfind("epoch ", 0) != 0) return;
+        Snapshot sn;
+        for (const auto& row : ledger.rows()) {
+            sn.by_kernel[energy::kernel_name(row.kernel)] += row.energy_pj;
+            sn.by_component[row.def->owner + "." + row.def->component] += row.energy_pj;
+            sn.total += row.energy_pj;
+        }
+        snapshots.push_back(std::move(sn));
+    };
+    HostCpu host("host", unsigned(s.tiles), program, boot, timeline, on_phase_end);
     models::Router router("interconnect", map, link, ledger, timeline);
     models::DramParams dp;
     dp.size_bytes = s.dram_size;
@@ -205,16 +224,28 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
                                        : "firmware did not finish: the simulation ran out of events (waiting for an "
                                          "interrupt that never came?)";
     r.firmware_metrics = host.report().metrics;
-    // Per-epoch simulated time and energy: the ledger's energy between epoch boundaries.
+    // Per-epoch simulated time and energy (differences of the ledger snapshots).
     std::uint64_t t_prev = 0;
-    for (auto row : host.report().epochs) {
-        const auto t_end = std::uint64_t(row["end_time_ps"]);
-        row["sim_time_ns"] = double(t_end - t_prev) * 1e-3;
-        row["energy_nj"] = ledger.energy_between(t_prev, t_end) * 1e-3;
+    const auto& rows = host.report().epochs;
+    for (std::size_t e = 0; e < rows.size() && e + 1 < snapshots.size(); ++e) {
+        nlohmann::json row(rows[e]);
+        const auto t_end = std::uint64_t(rows[e].at("end_time_ps"));
         row.erase("end_time_ps");
+        row["sim_time_ns"] = double(t_end - t_prev) * 1e-3;
+        const Snapshot &a = snapshots[e], &b = snapshots[e + 1];
+        row["energy_nj"] = (b.total - a.total) * 1e-3;
+        for (const auto& [k, v] : b.by_kernel) {
+            const auto it = a.by_kernel.find(k);
+            row["energy_by_kernel_nj"][k] = (v - (it == a.by_kernel.end() ? 0.0 : it->second)) * 1e-3;
+        }
+        for (const auto& [k, v] : b.by_component) {
+            const auto it = a.by_component.find(k);
+            row["energy_by_component_nj"][k] = (v - (it == a.by_component.end() ? 0.0 : it->second)) * 1e-3;
+        }
         r.epochs.push_back(row);
         t_prev = t_end;
     }
+    r.power = ledger.power_table();
     r.activity = s.activity;
     for (int k = 0; k < s.tiles; ++k) {
         const auto& t = *tiles[k];

@@ -39,10 +39,19 @@ struct PowerSample {
     double energy_pj;
 };
 
+// Energy over time per stream (one stream per owner.component), in bins for power-over-time views.
+struct PowerTable {
+    std::uint64_t bin_ps = 0;
+    std::vector<std::string> streams;         // "owner.component"
+    std::vector<std::vector<double>> bins;    // [stream][bin] energy (pJ); all streams equally long
+};
+
 class Ledger {
 public:
     // Energy over time is kept in bins of `bin_ps` (power-over-time resolution); totals are exact.
-    explicit Ledger(std::uint64_t bin_ps = 1'000'000) : m_bin_ps(bin_ps) {}
+    // When a run outgrows `max_bins` bins the width doubles (pairs merge), so memory stays bounded.
+    explicit Ledger(std::uint64_t bin_ps = 1'000'000, std::size_t max_bins = 1u << 16)
+        : m_bin_ps(bin_ps), m_max_bins(max_bins) {}
 
     // Define an action (elaboration time). Energy must be finite and >= 0.
     ActionId define(std::string owner, std::string component, std::string action,
@@ -62,12 +71,19 @@ public:
     // Energy spent in [t0_ps, t1_ps), both rounded down to the bin width.
     double energy_between(std::uint64_t t0_ps, std::uint64_t t1_ps) const;
     std::uint64_t bin_ps() const { return m_bin_ps; }
+    PowerTable power_table() const;
 
 private:
+    void coarsen();  // double the bin width
+
     std::uint64_t m_bin_ps;
+    std::size_t m_max_bins;
     std::vector<ActionDef> m_defs;
     std::vector<double> m_counts;  // [action][kernel]
-    std::vector<double> m_bins;    // energy (pJ) per time bin
+    std::vector<std::size_t> m_stream_of;  // action -> stream
+    std::vector<std::string> m_streams;
+    std::vector<std::vector<double>> m_bins;  // [stream][bin] energy (pJ)
+    std::size_t m_n_bins = 0;
 };
 
 }  // namespace xbar::energy

@@ -31,6 +31,26 @@ TEST(Ledger, TotalsPerKernelAndPowerWindowsAgree) {
     EXPECT_NEAR(l.energy_between(0, 1100000), l.total_pj(), 1e-9);
     // The OPU spans [384, 896) ns: 496 of its 512 ns fall in [400, 900).
     EXPECT_NEAR(l.energy_between(400000, 900000), 15.0 * 496.0 / 512.0, 1e-9);
+    // Per-stream view: one stream per owner.component, their sum is the total.
+    const auto pt = l.power_table();
+    ASSERT_EQ(pt.streams.size(), 2u);
+    EXPECT_EQ(pt.streams[0], "tile0.adc");
+    double sum = 0;
+    for (const auto& b : pt.bins) for (double e : b) sum += e;
+    EXPECT_NEAR(sum, l.total_pj(), 1e-9);
+}
+
+TEST(Ledger, LongRunsCoarsenTheBinsButKeepTheTotal) {
+    energy::Ledger l(1000, 8);  // 1 ns bins, at most 8 of them
+    const auto a = l.define("t", "c", "x", 2.0, "test");
+    for (std::uint64_t k = 0; k < 100; ++k) l.add(a, energy::Kernel::vmm, 1.0, k * 1000, k * 1000 + 500);
+    EXPECT_GE(l.bin_ps(), 100000u / 8);  // 100 ns of activity in at most 8 bins
+    const auto table = l.power_table();
+    EXPECT_LE(table.bins[0].size(), 8u);
+    double sum = 0;
+    for (double e : table.bins[0]) sum += e;
+    EXPECT_NEAR(sum, 200.0, 1e-9);
+    EXPECT_NEAR(l.total_pj(), 200.0, 1e-12);
 }
 
 TEST(Timeline, WritesValidChromeTraceJsonAndCountsDrops) {

@@ -1,0 +1,90 @@
+// Output files of a run: power.csv integrates to the ledger total; trace.json is valid Chrome
+// Trace Event JSON with properly nested slices per thread; the VCD declares its signals.
+#include <algorithm>
+#include <map>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "e2e_util.h"
+
+namespace {
+std::filesystem::path quick_run(const std::string& tag) {
+    const auto w = e2e::scratch(tag);
+    std::filesystem::create_directories(w);
+    nlohmann::json s = nlohmann::json::parse(e2e::slurp(std::filesystem::path(XBAR_SOURCE_DIR) / "scenarios/quickstart.json"));
+    s["firmware"]["vmm_count"] = 200;
+    s["firmware"]["mvm_count"] = 200;
+    std::ofstream(w / "s.json") << s.dump();
+    const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return w / "out";
+}
+}  // namespace
+
+TEST(Outputs, PowerCsvIntegratesToTheLedgerTotal) {
+    const auto out = quick_run("power");
+    std::istringstream csv(e2e::slurp(out / "power.csv"));
+    std::string line;
+    std::getline(csv, line);
+    EXPECT_EQ(line.rfind("t_start_us,t_end_us,total_mw,", 0), 0u) << line;
+    double integral_nj = 0, streams_nj = 0;
+    int rows = 0;
+    while (std::getline(csv, line)) {
+        std::istringstream ls(line);
+        std::string f;
+        std::vector<double> v;
+        while (std::getline(ls, f, ',')) v.push_back(std::stod(f));
+        ASSERT_GE(v.size(), 4u);
+        const double dt_us = v[1] - v[0];
+        integral_nj += v[2] * dt_us;  // mW x us = nJ
+        for (std::size_t k = 3; k < v.size(); ++k) streams_nj += v[k] * dt_us;
+        ++rows;
+    }
+    const auto s = e2e::summary(out);
+    const double total = s["energy"]["total_nj"].get<double>();
+    EXPECT_GT(rows, 10);
+    EXPECT_NEAR(integral_nj, total, 1e-9 * total);
+    EXPECT_NEAR(streams_nj, total, 1e-9 * total);
+    EXPECT_GT(s["power"]["peak_mw"].get<double>(), s["power"]["average_mw"].get<double>());
+}
+
+TEST(Outputs, TraceJsonSlicesNestPerThread) {
+    const auto out = quick_run("trace");
+    const auto j = nlohmann::json::parse(e2e::slurp(out / "trace.json"));
+    std::map<std::pair<int, int>, std::vector<std::pair<double, double>>> slices;
+    for (const auto& e : j["traceEvents"]) {
+        for (const char* k : {"ph", "pid", "tid", "name"}) ASSERT_TRUE(e.contains(k)) << e;
+        if (e["ph"] == "X") slices[{e["pid"], e["tid"]}].push_back({e["ts"].get<double>(), e["dur"].get<double>()});
+    }
+    ASSERT_FALSE(slices.empty());
+    // On each thread, slices either nest or follow each other (no partial overlap).
+    for (auto& [thread, v] : slices) {
+        std::sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.first < b.first || (a.first == b.first && a.second > b.second); });
+        std::vector<double> open_ends;
+        for (const auto& [ts, dur] : v) {
+            while (!open_ends.empty() && open_ends.back() <= ts + 1e-9) open_ends.pop_back();
+            if (!open_ends.empty()) EXPECT_LE(ts + dur, open_ends.back() + 1e-6) << "thread " << thread.first << "/" << thread.second;
+            open_ends.push_back(ts + dur);
+        }
+    }
+}
+
+TEST(Outputs, VcdDeclaresSignalsAndTimeGoesForward) {
+    const auto out = quick_run("vcd");
+    const std::string vcd = e2e::slurp(out / "waves.vcd");
+    for (const char* sig : {"interconnect", "busy", "tile0", "state", "dma_busy", "irq"})
+        EXPECT_NE(vcd.find(sig), std::string::npos) << sig;
+    std::istringstream in(vcd);
+    std::string line;
+    long long last = -1;
+    int stamps = 0;
+    while (std::getline(in, line))
+        if (!line.empty() && line[0] == '#') {
+            const long long t = std::stoll(line.substr(1));
+            EXPECT_GT(t, last);
+            last = t;
+            ++stamps;
+        }
+    EXPECT_GT(stamps, 100);
+}
