@@ -10,6 +10,7 @@
 // when the producer and the consumer differ.
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 #include "firmware/codes.h"
@@ -387,7 +388,10 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
         {
             Phase pt(hal, "train");
             std::uint64_t in_batch = 0;
+            const bool detail = boot.arg("trace_detail", 0) != 0;
             for (const std::uint64_t s : order) {
+                std::optional<Phase> ps;
+                if (detail) ps.emplace(hal, "sample");
                 const int label = load(boot.train_addr, s);
                 const auto out = hw_forward();
                 hw_ok += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;

@@ -29,7 +29,8 @@ constexpr const char* kUsage =
     "usage: xbar-vp <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run SCENARIO [--out DIR] [--seed N] [--variant V] [--force]\n"
+    "  run SCENARIO [--out DIR] [--seed N] [--variant V] [--trace-level kernels|all]\n"
+    "               [--power-window NS] [--force]\n"
     "                      simulate the scenario; writes summary.json, trace.json, waves.vcd\n"
     "                      into DIR (default traces/<scenario name>/)\n"
     "  compare SCENARIO [--variants analog_reram,digital_reram,sram] [-j N] [--out DIR] [--seed N]\n"
@@ -69,6 +70,12 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
     if (vm.count("seed")) {
         s.seed = vm["seed"].as<std::uint64_t>();
         s.effective["seed"] = s.seed;
+    }
+    if (vm.count("trace-level") || vm.count("power-window")) {  // output options, re-validated
+        nlohmann::json doc = s.effective;
+        if (vm.count("trace-level")) doc["outputs"]["trace_level"] = vm["trace-level"].as<std::string>();
+        if (vm.count("power-window")) doc["outputs"]["power_window_ns"] = vm["power-window"].as<double>();
+        s = parse_scenario(doc, file);
     }
     if (vm.count("variant")) {  // same scenario, another tile variant: re-validated like the file
         nlohmann::json doc = s.effective;
@@ -120,7 +127,8 @@ int dispatch(int argc, char** argv) {
     po::options_description opts;
     opts.add_options()("help,h", "")("version", "")("out", po::value<std::string>(), "")(
         "seed", po::value<std::uint64_t>(), "")("force", "")("variant", po::value<std::string>(), "")(
-        "variants", po::value<std::string>(), "")("jobs,j", po::value<int>(), "")("command", po::value<std::string>(), "")(
+        "variants", po::value<std::string>(), "")("jobs,j", po::value<int>(), "")(
+        "trace-level", po::value<std::string>(), "")("power-window", po::value<double>(), "")("command", po::value<std::string>(), "")(
         "scenario", po::value<std::string>(), "");
     po::positional_options_description pos;
     pos.add("command", 1).add("scenario", 1);

@@ -75,6 +75,8 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/outputs/vcd", Type::boolean, 0, 0, {}, true, "", "write waves.vcd"},
         {"/outputs/trace", Type::boolean, 0, 0, {}, true, "", "write trace.json"},
         {"/outputs/trace_max_events", Type::integer, 0, 1e8, {}, 2000000, "", "events kept in trace.json (the rest are counted as dropped)"},
+        {"/outputs/trace_level", Type::string, 0, 0, {"kernels", "all"}, "kernels", "", "trace.json detail: kernels, DMA, firmware phases and power counters; all adds every bus transfer and per-sample firmware phases"},
+        {"/outputs/power_window_ns", Type::number, 1, 1e9, {}, 1000.0, "ns", "power.csv window (doubled as needed to keep at most 65,536 windows)"},
     };
     return f;
 }
@@ -334,6 +336,8 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
     s.write_vcd = get("/outputs/vcd").get<bool>();
     s.write_trace = get("/outputs/trace").get<bool>();
     s.trace_max_events = u64("/outputs/trace_max_events");
+    s.trace_level = get("/outputs/trace_level").get<std::string>();
+    s.power_window_ns = num("/outputs/power_window_ns");
 
     // Cross-field rules.
     const std::uint64_t tiles_end = s.tile_base + std::uint64_t(s.tiles) * s.tile_stride;

@@ -71,6 +71,8 @@ struct Scenario {
 
     bool write_vcd = true, write_trace = true;
     std::uint64_t trace_max_events = 0;
+    std::string trace_level = "kernels";
+    double power_window_ns = 1000;
 };
 
 // Reads and validates a scenario file. Throws ScenarioError on any problem.

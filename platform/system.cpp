@@ -96,7 +96,7 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
 
 RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Timeline& timeline) {
     tlm::tlm_global_quantum::instance().set(sc_time(s.quantum_ns, SC_NS));
-    energy::Ledger ledger;
+    energy::Ledger ledger(std::uint64_t(s.power_window_ns * 1000.0));
 
     // Address map: DRAM is router target 0, tile k is target k + 1.
     std::vector<models::MapEntry> map{{"dram", s.dram_base, s.dram_size, 0}};
@@ -106,6 +106,7 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     boot.dram_base = s.dram_base;
     boot.dram_size = s.dram_size;
     boot.args = s.firmware_args;
+    boot.args["trace_detail"] = s.trace_level == "all" ? 1.0 : 0.0;
     for (int k = 0; k < s.tiles; ++k) {
         const std::uint64_t base = s.tile_base + std::uint64_t(k) * s.tile_stride;
         map.push_back({"tile" + std::to_string(k), base, regmap::WINDOW_SIZE, k + 1});
@@ -179,6 +180,7 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     };
     HostCpu host("host", unsigned(s.tiles), program, boot, timeline, on_phase_end);
     models::Router router("interconnect", map, link, ledger, timeline);
+    router.set_trace_transfers(s.trace_level == "all");
     models::DramParams dp;
     dp.size_bytes = s.dram_size;
     dp.latency_ns = s.dram_latency_ns;
@@ -207,8 +209,9 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     if (!vcd_path.empty()) {
         tf = sc_create_vcd_trace_file(vcd_path.c_str());
         tf->set_time_unit(1, SC_PS);  // bus and DRAM timing is not a whole number of ns
-        router.trace(tf);
-        for (auto& t : tiles) t->trace(tf);
+        const bool detail = s.trace_level == "all";
+        if (detail) router.trace(tf);  // every transaction toggles it: only at the detailed level
+        for (auto& t : tiles) t->trace(tf, detail);
     }
 
     sc_start();
@@ -246,6 +249,24 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         t_prev = t_end;
     }
     r.power = ledger.power_table();
+    // Power counter tracks for the timeline: total and per tile, one value per window.
+    if (timeline.enabled()) {
+        const int total_track = timeline.track("power", "total");
+        const std::size_t n = r.power.bins.empty() ? 0 : r.power.bins[0].size();
+        const double w = double(r.power.bin_ps);
+        for (std::size_t b = 0; b < n; ++b) {
+            std::map<std::string, double> per_owner;
+            double tot = 0;
+            for (std::size_t k = 0; k < r.power.streams.size(); ++k) {
+                const std::string& st = r.power.streams[k];
+                per_owner[st.substr(0, st.find('.'))] += r.power.bins[k][b];
+                tot += r.power.bins[k][b];
+            }
+            const std::uint64_t t = std::uint64_t(b) * r.power.bin_ps;
+            timeline.counter(total_track, "power_mw", t, tot / w * 1e3);
+            for (const auto& [owner, e] : per_owner) timeline.counter(total_track, owner + "_mw", t, e / w * 1e3);
+        }
+    }
     r.activity = s.activity;
     for (int k = 0; k < s.tiles; ++k) {
         const auto& t = *tiles[k];

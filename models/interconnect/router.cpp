@@ -68,9 +68,10 @@ void Router::b_transport(int, tlm::tlm_generic_payload& gp, sc_time& delay) {
     ++m_transactions;
     m_busy_ns += xfer.to_seconds() * 1e9;
     m_ledger.add(m_bit_action, energy::Kernel::bus, 8.0 * double(len), start.value(), end.value());
-    m_timeline.slice(m_track, gp.is_read() ? "read" : "write", "bus", start.value(), end.value(),
-                     {{"address", double(addr)}, {"bytes", double(len)}});
-    if (end > start) {
+    if (m_trace_transfers)
+        m_timeline.slice(m_track, gp.is_read() ? "read" : "write", "bus", start.value(), end.value(),
+                         {{"address", double(addr)}, {"bytes", double(len)}});
+    if (m_traced && end > start) {
         m_pending.push_back({start, +1});
         m_pending.push_back({end, -1});
         m_edge.notify(start - sc_time_stamp());
@@ -130,6 +131,9 @@ void Router::invalidate_direct_mem_ptr(int id, sc_dt::uint64 start, sc_dt::uint6
         }
 }
 
-void Router::trace(sc_trace_file* tf) const { sc_core::sc_trace(tf, m_busy, std::string(name()) + ".busy"); }
+void Router::trace(sc_trace_file* tf) {
+    m_traced = true;
+    sc_core::sc_trace(tf, m_busy, std::string(name()) + ".busy");
+}
 
 }  // namespace xbar::models

@@ -41,7 +41,9 @@ public:
     Router(sc_core::sc_module_name name, std::vector<MapEntry> map, const LinkParams& link,
            energy::Ledger& ledger, trace::Timeline& timeline);
 
-    void trace(sc_core::sc_trace_file* tf) const;
+    // Adds the busy signal to a VCD; only then does the router schedule its edges.
+    void trace(sc_core::sc_trace_file* tf);
+    void set_trace_transfers(bool on) { m_trace_transfers = on; }  // one timeline slice per transfer
     std::uint64_t bytes_moved() const { return m_bytes; }
     std::uint64_t transactions() const { return m_transactions; }
     double busy_ns() const { return m_busy_ns; }
@@ -65,6 +67,7 @@ private:
     sc_core::sc_event_queue m_edge;
     std::deque<std::pair<sc_core::sc_time, int>> m_pending;  // busy-signal edges (+1 / -1)
     int m_active = 0;
+    bool m_traced = false, m_trace_transfers = true;
     std::uint64_t m_bytes = 0, m_transactions = 0;
     double m_busy_ns = 0;
 };

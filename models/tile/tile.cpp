@@ -51,7 +51,10 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
       m_deriv(rm::kBufBytes, 0.0f),
       m_state("state"),
       m_busy("busy"),
-      m_dma_busy("dma_busy") {
+      m_dma_busy("dma_busy"),
+      m_adc_active("adc_active"),
+      m_driver_active("driver_active"),
+      m_power_mw("power_mw") {
     target_socket.register_b_transport(this, &Tile::b_transport);
     target_socket.register_transport_dbg(this, &Tile::transport_dbg);
     for (const auto& a : m_core->actions())
@@ -67,8 +70,15 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
     dont_initialize();
 }
 
-void Tile::trace(sc_trace_file* tf) const {
+void Tile::trace(sc_trace_file* tf, bool detail) {
+    m_traced = true;
+    m_trace_detail = detail;
     const std::string n = name();
+    if (detail) {
+        sc_core::sc_trace(tf, m_adc_active, n + ".adc_active");
+        sc_core::sc_trace(tf, m_driver_active, n + ".driver_active");
+    }
+    sc_core::sc_trace(tf, m_power_mw, n + ".power_mw");
     sc_core::sc_trace(tf, m_state, n + ".state");
     sc_core::sc_trace(tf, m_busy, n + ".busy");
     sc_core::sc_trace(tf, m_dma_busy, n + ".dma_busy");
@@ -310,6 +320,33 @@ void Tile::finish(std::uint32_t error) {
     m_state.write(int(TileState::idle));
 }
 
+void Tile::run_for(const cores::KernelCost& c) {
+    if (!m_traced || c.latency_ns <= 0) {
+        wait(sc_time(c.latency_ns, SC_NS));
+        return;
+    }
+    double pj = 0;
+    for (const auto& [idx, count] : c.events) pj += count * m_core->actions()[idx].energy_pj;
+    m_power_mw.write(pj / c.latency_ns);  // pJ / ns = mW
+    if (!m_trace_detail) {
+        wait(sc_time(c.latency_ns, SC_NS));
+        m_power_mw.write(0.0);
+        return;
+    }
+    double covered = 0;
+    for (const auto& [comp, ns] : c.latency_parts) {
+        const std::string part = comp;
+        m_driver_active.write(part == "temporal_driver");
+        m_adc_active.write(part == "adc");
+        wait(sc_time(ns, SC_NS));
+        covered += ns;
+    }
+    m_driver_active.write(false);
+    m_adc_active.write(false);
+    if (c.latency_ns > covered) wait(sc_time(c.latency_ns - covered, SC_NS));
+    m_power_mw.write(0.0);
+}
+
 void Tile::book(Kernel k, const cores::KernelCost& c, sc_time t0, sc_time t1) {
     for (const auto& [idx, count] : c.events)
         m_ledger.add(m_action_ids[idx], k, count, t0.value(), t1.value());
@@ -383,7 +420,7 @@ void Tile::command_thread() {
             case rm::CMD_READBACK: {
                 std::vector<float> w(std::size_t(r.rows) * r.cols);
                 cost = m_core->read_back(r, w.data());
-                wait(sc_time(cost.latency_ns, SC_NS));
+                run_for(cost);
                 book(k, cost, t0, sc_time_stamp());
                 cost = {};
                 if (!bus_copy(false, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4))
@@ -394,14 +431,14 @@ void Tile::command_thread() {
         }
         if (err == rm::ERR_NONE) {
             const sc_time t1 = sc_time_stamp();  // after any weight fetch
-            wait(sc_time(cost.latency_ns, SC_NS));
+            run_for(cost);
             book(k, cost, t1, sc_time_stamp());
             // Periodic carry runs inside the update commands: the tile stays busy until it is done.
             if (m_core->carry_due()) {
                 m_state.write(int(TileState::carry));
                 const sc_time t2 = sc_time_stamp();
                 const cores::KernelCost cc = m_core->carry();
-                wait(sc_time(cc.latency_ns, SC_NS));
+                run_for(cc);
                 book(Kernel::carry, cc, t2, sc_time_stamp());
             }
         }

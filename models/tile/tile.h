@@ -50,7 +50,10 @@ public:
     Tile(sc_core::sc_module_name name, const TileParams& p, std::unique_ptr<cores::CrossbarCore> core,
          energy::Ledger& ledger, trace::Timeline& timeline);
 
-    void trace(sc_core::sc_trace_file* tf) const;
+    // Adds the tile's signals to a VCD: state, busy, interrupt and power per kernel; with
+    // `detail`, also which phase of a kernel runs (temporal drivers, ADC ramp).
+    void trace(sc_core::sc_trace_file* tf, bool detail);
+    const sc_core::sc_signal<double>& power_mw() const { return m_power_mw; }
     const cores::CrossbarCore& core() const { return *m_core; }
     const KernelStat& stat(energy::Kernel k) const { return m_stats[int(k)]; }
 
@@ -66,6 +69,8 @@ private:
     // Moves `len` bytes between bus address `bus` and `host` memory in bursts; false on error.
     bool bus_copy(bool read, std::uint64_t bus, unsigned char* host, std::uint64_t len);
     void book(energy::Kernel k, const cores::KernelCost& c, sc_core::sc_time t0, sc_core::sc_time t1);
+    // Waits out a kernel; with a VCD, phase by phase (driver / ADC active) at its average power.
+    void run_for(const cores::KernelCost& c);
     void finish(std::uint32_t error);
     void update_irq();  // any process may call it; drive_irq is the signal's only writer
     void drive_irq();
@@ -94,7 +99,9 @@ private:
     std::vector<std::int8_t> m_in_buf, m_out_buf;
     sc_core::sc_event m_cmd_event, m_dma_event, m_irq_update;
     sc_core::sc_signal<int> m_state;
-    sc_core::sc_signal<bool> m_busy, m_dma_busy;
+    sc_core::sc_signal<bool> m_busy, m_dma_busy, m_adc_active, m_driver_active;
+    sc_core::sc_signal<double> m_power_mw;
+    bool m_traced = false, m_trace_detail = false;
 };
 
 }  // namespace xbar::models

@@ -15,6 +15,7 @@ std::filesystem::path quick_run(const std::string& tag) {
     nlohmann::json s = nlohmann::json::parse(e2e::slurp(std::filesystem::path(XBAR_SOURCE_DIR) / "scenarios/quickstart.json"));
     s["firmware"]["vmm_count"] = 200;
     s["firmware"]["mvm_count"] = 200;
+    s["outputs"]["trace_level"] = "all";
     std::ofstream(w / "s.json") << s.dump();
     const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
     EXPECT_EQ(r.exit_code, 0) << r.err;
@@ -73,7 +74,8 @@ TEST(Outputs, TraceJsonSlicesNestPerThread) {
 TEST(Outputs, VcdDeclaresSignalsAndTimeGoesForward) {
     const auto out = quick_run("vcd");
     const std::string vcd = e2e::slurp(out / "waves.vcd");
-    for (const char* sig : {"interconnect", "busy", "tile0", "state", "dma_busy", "irq"})
+    for (const char* sig : {"interconnect", "busy", "tile0", "state", "dma_busy", "irq", "power_mw", "adc_active",
+                            "driver_active"})
         EXPECT_NE(vcd.find(sig), std::string::npos) << sig;
     std::istringstream in(vcd);
     std::string line;
