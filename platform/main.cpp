@@ -38,6 +38,7 @@ constexpr const char* kUsage =
     "                      time) and print them side by side; writes compare.json, compare.csv\n"
     "                      (default DIR traces/<scenario name>-compare/)\n"
     "  validate SCENARIO   check a scenario and print it with defaults filled in\n"
+    "  schema              print every scenario field (type, range, default, unit, meaning)\n"
     "\n"
     "options:\n"
     "  -h, --help          this text\n"
@@ -149,8 +150,12 @@ int dispatch(int argc, char** argv) {
     }
     if (!vm.count("command")) throw UsageError("missing command");
     const std::string cmd = vm["command"].as<std::string>();
+    if (cmd == "schema") {
+        std::cout << schema_markdown();
+        return 0;
+    }
     if (cmd != "run" && cmd != "validate" && cmd != "compare")
-        throw UsageError("unknown command '" + cmd + "' (expected run, compare or validate)");
+        throw UsageError("unknown command '" + cmd + "' (expected run, compare, validate or schema)");
     if (!vm.count("scenario")) throw UsageError(cmd + ": missing SCENARIO file");
     const std::string file = vm["scenario"].as<std::string>();
     for (const char* key : {"variant", "variants"})

@@ -34,6 +34,8 @@ struct FieldSpec {
     std::string doc;
 };
 const std::vector<FieldSpec>& scenario_fields();
+// The field table as Markdown (`xbar-vp schema`; scenarios/README.md is this text).
+std::string schema_markdown();
 
 struct Scenario {
     std::string file;

@@ -1,0 +1,114 @@
+#!/usr/bin/env python3
+"""Writes the malformed-input corpus: one scenario file per case and manifest.tsv with the
+expected exit code and the message fragment each must produce. Cases are derived from the field
+table in scenarios/README.md (paths, types, ranges, choices) plus hand-written syntax and
+cross-field cases. Run from this folder: ./generate.py"""
+import json, os, re
+
+here = os.path.dirname(os.path.abspath(__file__))
+fields = []
+for line in open(os.path.join(here, '..', '..', 'scenarios', 'README.md')):
+    m = re.match(r'\| `(/[^`]+)` \| ([^|]+) \| ([^|]*) \|', line)
+    if m:
+        fields.append((m.group(1), m.group(2).strip(), m.group(3).strip()))
+
+cases = []  # (name, text, fragment)
+
+def nest(path, value):
+    doc, parts = {}, path.strip('/').split('/')
+    cur = doc
+    for p in parts[:-1]:
+        cur = cur.setdefault(p, {})
+    cur[parts[-1]] = value
+    return doc
+
+def add(name, doc, fragment):
+    cases.append((name, doc if isinstance(doc, str) else json.dumps(doc, indent=1), fragment))
+
+for path, typ, rng in fields:
+    slug = path.strip('/').replace('/', '-')
+    if typ in ('integer', 'number'):
+        add(slug + '-type', nest(path, "12"), path + ': expected ' + ('an integer' if typ == 'integer' else 'a number'))
+        lo, hi = [float(x) for x in rng.strip('[]').split(',')]
+        add(slug + '-below', nest(path, lo - (1 if typ == 'integer' else max(abs(lo), 1) * 0.5)), path + ': expected a value in')
+        add(slug + '-above', nest(path, int(hi * 2 + 1) if typ == 'integer' else hi * 2 + 1), path + ': expected a value in')
+        if typ == 'integer':
+            add(slug + '-fraction', nest(path, lo + 0.5), path + ': expected an integer')
+    elif typ == 'boolean':
+        add(slug + '-type', nest(path, "yes"), path + ': expected true or false')
+    elif typ == 'string':
+        add(slug + '-type', nest(path, 3), path + ': expected a string')
+        if rng:
+            add(slug + '-choice', nest(path, 'no-such-choice'), path + ': expected one of [')
+    elif typ == 'list of integers':
+        add(slug + '-type', nest(path, 64), path + ': expected a list of 2 to 8 integers')
+        add(slug + '-short', nest(path, [64]), path + ': expected a list of 2 to 8 integers')
+        add(slug + '-element', nest(path, [64, "36", 10]), path + '/1: expected an integer')
+
+objects = sorted({'/'.join(p.split('/')[:-1]) for p, _, _ in fields} - {''})
+for obj in [''] + objects:
+    slug = obj.strip('/').replace('/', '-') or 'root'
+    doc = nest(obj + '/bogus_key', 1) if obj else {'bogus_key': 1}
+    add('unknown-' + slug, doc, (obj or '') + '/bogus_key: unknown key "bogus_key"')
+for path, typ, _ in fields:  # a typo of every leaf key suggests the right one
+    key = path.split('/')[-1]
+    if len(key) < 4:
+        continue
+    typo = key[:-1] + ('x' if key[-1] != 'x' else 'y')
+    add('typo-' + path.strip('/').replace('/', '-'), nest('/'.join(path.split('/')[:-1]) + '/' + typo, 1),
+        'did you mean "' + key + '"')
+
+for name, text, frag in [
+        ('syntax-empty', '', 'invalid JSON at line 1'),
+        ('syntax-trailing-comma', '{\n  "seed": 1,\n}\n', 'invalid JSON at line 3'),
+        ('syntax-missing-brace', '{\n  "seed": 1\n', 'invalid JSON at line'),
+        ('syntax-unquoted-key', '{ seed: 1 }', 'invalid JSON at line 1'),
+        ('syntax-nan', '{ "seed": NaN }', 'invalid JSON at line 1'),
+        ('syntax-comment', '{ // c\n "seed": 1 }', 'invalid JSON at line 1'),
+        ('syntax-single-quotes', "{ 'seed': 1 }", 'invalid JSON at line 1'),
+        ('syntax-garbage-after', '{ "seed": 1 } x', 'invalid JSON at line 1'),
+        ('root-array', '[1, 2]', '/: expected an object'),
+        ('root-string', '"scenario"', '/: expected an object'),
+        ('root-number', '42', '/: expected an object'),
+        ('object-expected-tile', '{"tile": 3}', '/tile: expected an object'),
+        ('object-expected-device', '{"tile": {"device": "ideal"}}', '/tile/device: expected an object'),
+        ('object-expected-platform', '{"platform": []}', '/platform: expected an object'),
+]:
+    add(name, text, frag)
+
+cross = [
+    ('cross-map-overlap', {"platform": {"dram": {"base": 1073741824, "size_mib": 64}, "tile_map": {"base": 1075838976}}},
+     '/platform/tile_map/base: tile windows'),
+    ('cross-quickstart-size', {"tile": {"rows": 128, "cols": 128}, "firmware": {"size": 256}}, '/firmware/size: expected at most'),
+    ('cross-dram-too-small', {"platform": {"dram": {"size_mib": 1}}}, '/platform/dram/size_mib'),
+    ('cross-layers-dataset', {"firmware": {"program": "train_mlp", "layers": [60, 36, 10]}}, '/firmware/layers: the digits dataset needs 64'),
+    ('cross-layers-capacity', {"firmware": {"program": "train_mlp", "layers": [64, 4000, 10]}, "tile": {"rows": 128, "cols": 4096}},
+     '/firmware/layers: the layers need'),
+    ('cross-layer-columns', {"firmware": {"program": "train_mlp", "layers": [64, 300, 10]}, "tile": {"rows": 512, "cols": 256}},
+     '/firmware/layers/1: a layer'),
+    ('cross-bits-x', {"firmware": {"program": "train_mlp"}, "tile": {"bits_x": 6}}, '/tile/bits_x: train_mlp reuses'),
+    ('cross-lut-missing-path', {"tile": {"device": {"model": "lut"}}}, '/tile/device/lut_increasing: required'),
+    ('cross-lut-no-file', {"tile": {"device": {"model": "lut", "lut_increasing": "nope.txt", "lut_decreasing": "nope.txt"}}},
+     '/tile/device/lut_increasing: bad lookup table'),
+    ('cross-lut-bad-table', {"tile": {"device": {"model": "lut", "lut_increasing": "lut-bad.txt", "lut_decreasing": "lut-bad.txt"}}},
+     'lut-bad.txt:'),
+    ('cross-lut-range', {"tile": {"device": {"lut_g_min_relative": 0.8, "lut_g_max_relative": 0.2}}},
+     '/tile/device/lut_g_max_relative: expected a value above'),
+    ('cross-name-slash', {"name": "a/b"}, '/name: expected a non-empty name'),
+    ('cross-name-empty', {"name": ""}, '/name: expected a non-empty name'),
+]
+for name, doc, frag in cross:
+    add(name, doc, frag)
+
+with open(os.path.join(here, 'lut-bad.txt'), 'w') as f:  # a table whose CDF is not increasing
+    f.write('header\n1e-6, 2e-6\n0.5, 0.2\n\n1e-7, 1e-7\n2e-7, 2e-7\n')
+for old in os.listdir(here):
+    if old.endswith('.json'):
+        os.remove(os.path.join(here, old))
+with open(os.path.join(here, 'manifest.tsv'), 'w') as m:
+    m.write('# file\texit code\texpected message fragment\n')
+    for name, text, frag in cases:
+        with open(os.path.join(here, name + '.json'), 'w') as f:
+            f.write(text)
+        m.write(name + '.json\t2\t' + frag + '\n')
+print(len(cases), 'cases')
