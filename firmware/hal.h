@@ -22,6 +22,12 @@ public:
     std::uint64_t address;
 };
 
+// The host asked the program to stop (the user interrupted the simulation): firmware unwinds.
+class Interrupted : public std::runtime_error {
+public:
+    Interrupted() : std::runtime_error("interrupted") {}
+};
+
 // A device reported an error through its registers (e.g. a tile's ERROR_CODE).
 class DeviceError : public std::runtime_error {
 public:
@@ -99,6 +105,7 @@ struct Report {
     std::map<std::string, double> metrics;
     // Training: one row per epoch (ordered names, deterministic).
     std::vector<std::map<std::string, double>> epochs;
+    bool interrupted = false;  // stopped early at the host's request; the rows above are complete
 };
 
 using Program = Report (*)(Hal&, const BootInfo&);

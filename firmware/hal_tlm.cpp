@@ -36,6 +36,7 @@ public:
     }
 
     void wait_irq(unsigned line) override {
+        if (m_hooks.should_stop && m_hooks.should_stop()) throw Interrupted();
         m_qk.sync();  // the device's time must catch up with ours before we block
         if (line >= m_irq.size()) throw DeviceError("wait_irq: no interrupt line " + std::to_string(line));
         while (!m_irq[line]->read()) wait(m_irq_changed);

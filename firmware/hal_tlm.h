@@ -20,6 +20,7 @@ struct HostHooks {
     std::function<void(const std::string&, std::uint64_t, std::uint64_t)> phase;
     std::function<void(const std::string&)> log;
     std::function<void(double)> progress;
+    std::function<bool()> should_stop;  // checked at every interrupt wait (a safe point)
 };
 
 std::unique_ptr<Hal> make_tlm_hal(tlm::tlm_initiator_socket<>& socket,

@@ -381,55 +381,62 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     for (std::uint64_t i = 0; i < n_train; ++i) order[i] = i;
     const std::uint64_t total_steps = std::uint64_t(epochs) * (n_train + n_test);
     std::uint64_t steps = 0;
-    for (int ep = 1; ep <= epochs; ++ep) {
-        Phase pe(hal, "epoch " + std::to_string(ep));
-        for (std::uint64_t i = n_train; i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);  // Fisher-Yates
-        std::uint64_t hw_ok = 0, f_ok = 0;
-        {
-            Phase pt(hal, "train");
-            std::uint64_t in_batch = 0;
-            const bool detail = boot.arg("trace_detail", 0) != 0;
-            for (const std::uint64_t s : order) {
-                std::optional<Phase> ps;
-                if (detail) ps.emplace(hal, "sample");
-                const int label = load(boot.train_addr, s);
-                const auto out = hw_forward();
-                hw_ok += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
-                hw_backward(label, out);
-                f_ok += f_forward() == label;
-                f_backward(label);
-                if (batch > 1 && ++in_batch == std::uint64_t(batch)) flush_batch(), f_flush(), in_batch = 0;
-                if (++steps % 256 == 0) hal.progress(double(steps) / double(total_steps));
+    try {
+        for (int ep = 1; ep <= epochs; ++ep) {
+            Phase pe(hal, "epoch " + std::to_string(ep));
+            for (std::uint64_t i = n_train; i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);  // Fisher-Yates
+            std::uint64_t hw_ok = 0, f_ok = 0;
+            {
+                Phase pt(hal, "train");
+                std::uint64_t in_batch = 0;
+                const bool detail = boot.arg("trace_detail", 0) != 0;
+                for (const std::uint64_t s : order) {
+                    std::optional<Phase> ps;
+                    if (detail) ps.emplace(hal, "sample");
+                    const int label = load(boot.train_addr, s);
+                    const auto out = hw_forward();
+                    hw_ok += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
+                    hw_backward(label, out);
+                    f_ok += f_forward() == label;
+                    f_backward(label);
+                    if (batch > 1 && ++in_batch == std::uint64_t(batch)) flush_batch(), f_flush(), in_batch = 0;
+                    if (++steps % 256 == 0) hal.progress(double(steps) / double(total_steps));
+                }
+                if (batch > 1 && in_batch) flush_batch(), f_flush();
             }
-            if (batch > 1 && in_batch) flush_batch(), f_flush();
-        }
-        std::uint64_t hw_test = 0, f_test = 0;
-        {
-            Phase pt(hal, "test");
-            for (std::uint64_t s = 0; s < n_test; ++s) {
-                const int label = load(boot.test_addr, s);
-                const auto out = hw_forward();
-                hw_test += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
-                f_test += f_forward() == label;
-                if (++steps % 256 == 0) hal.progress(double(steps) / double(total_steps));
+            std::uint64_t hw_test = 0, f_test = 0;
+            {
+                Phase pt(hal, "test");
+                for (std::uint64_t s = 0; s < n_test; ++s) {
+                    const int label = load(boot.test_addr, s);
+                    const auto out = hw_forward();
+                    hw_test += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
+                    f_test += f_forward() == label;
+                    if (++steps % 256 == 0) hal.progress(double(steps) / double(total_steps));
+                }
             }
+            std::map<std::string, double> row;
+            row["epoch"] = ep;
+            row["learning_rate"] = lr;
+            row["train_accuracy"] = double(hw_ok) / double(n_train);
+            row["test_accuracy"] = n_test ? double(hw_test) / double(n_test) : 0.0;
+            row["float_train_accuracy"] = double(f_ok) / double(n_train);
+            row["float_test_accuracy"] = n_test ? double(f_test) / double(n_test) : 0.0;
+            hal.sync();
+            row["end_time_ps"] = double(hal.now_ps());
+            char line[200];
+            std::snprintf(line, sizeof line, "epoch %d/%d: train %.2f%% (float %.2f%%), test %.2f%% (float %.2f%%)", ep,
+                          epochs, 100 * row["train_accuracy"], 100 * row["float_train_accuracy"], 100 * row["test_accuracy"],
+                          100 * row["float_test_accuracy"]);
+            hal.log(line);
+            rep.epochs.push_back(row);
+            lr *= decay;
         }
-        std::map<std::string, double> row;
-        row["epoch"] = ep;
-        row["learning_rate"] = lr;
-        row["train_accuracy"] = double(hw_ok) / double(n_train);
-        row["test_accuracy"] = n_test ? double(hw_test) / double(n_test) : 0.0;
-        row["float_train_accuracy"] = double(f_ok) / double(n_train);
-        row["float_test_accuracy"] = n_test ? double(f_test) / double(n_test) : 0.0;
-        hal.sync();
-        row["end_time_ps"] = double(hal.now_ps());
-        char line[200];
-        std::snprintf(line, sizeof line, "epoch %d/%d: train %.2f%% (float %.2f%%), test %.2f%% (float %.2f%%)", ep,
-                      epochs, 100 * row["train_accuracy"], 100 * row["float_train_accuracy"], 100 * row["test_accuracy"],
-                      100 * row["float_test_accuracy"]);
-        hal.log(line);
-        rep.epochs.push_back(row);
-        lr *= decay;
+    } catch (const Interrupted&) {  // keep the completed epochs
+        rep.ok = false;
+        rep.interrupted = true;
+        rep.error = "interrupted by a signal after " + std::to_string(rep.epochs.size()) + " complete epoch(s)";
+        return rep;
     }
     const auto& last = rep.epochs.back();
     rep.metrics["test_accuracy"] = last.at("test_accuracy");

@@ -49,14 +49,20 @@ void HostCpu::run() {
             std::fprintf(stderr, "\r[%s%s] %5.1f%%  %.0f s elapsed, ETA %.0f s", std::string(fill, '#').c_str(),
                          std::string(w - fill, ' ').c_str(), 100 * f, t, eta);
         };
+    hooks.should_stop = m_should_stop;
     auto hal = fw::make_tlm_hal(socket, lines, m_irq_changed, std::move(hooks));
     // Guest failures (bus errors, device errors) end the program with a report, never the simulator.
     try {
         fw::Phase boot(*hal, m_boot.program);
         m_report = m_program(*hal, m_boot);
+        m_interrupted = m_report.interrupted;
     } catch (const fw::BusError& e) {
         m_report.ok = false;
         m_report.error = std::string("firmware bus error: ") + e.what();
+    } catch (const fw::Interrupted&) {
+        m_report.ok = false;
+        m_report.error = "interrupted by a signal; results cover the simulation up to that point";
+        m_interrupted = true;
     } catch (const fw::DeviceError& e) {
         m_report.ok = false;
         m_report.error = std::string("firmware device error: ") + e.what();

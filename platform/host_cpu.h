@@ -27,6 +27,9 @@ public:
 
     const fw::Report& report() const { return m_report; }
     bool finished() const { return m_finished; }
+    bool interrupted() const { return m_interrupted; }
+    // Polled at the firmware's safe points; true ends the program early (outputs stay complete).
+    void set_stop_check(std::function<bool()> f) { m_should_stop = std::move(f); }
 
 private:
     void run();
@@ -37,7 +40,8 @@ private:
     trace::Timeline& m_timeline;
     PhaseHook m_on_phase_end;
     fw::Report m_report;
-    bool m_finished = false;
+    bool m_finished = false, m_interrupted = false;
+    std::function<bool()> m_should_stop;
     sc_core::sc_event m_irq_changed;
 };
 

@@ -2,6 +2,7 @@
 // Exit codes: 0 success, 2 bad input (scenario, CLI), 3 internal error, 4 firmware (guest) failure.
 #include <algorithm>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,6 +26,15 @@ namespace {
 
 const int kQuietBanner = ::setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 
+// SIGINT / SIGTERM: the first asks the firmware to stop at its next safe point (the run then
+// writes complete outputs marked "interrupted"); a second one terminates at once (the output
+// folder is then never created: only its hidden temporary sibling remains).
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_signal(int sig) {
+    g_stop = 1;
+    std::signal(sig, SIG_DFL);
+}
+
 constexpr const char* kUsage =
     "usage: xbar-vp <command> [options]\n"
     "\n"
@@ -44,7 +54,7 @@ constexpr const char* kUsage =
     "  -h, --help          this text\n"
     "  --version           print the version\n"
     "\n"
-    "exit codes: 0 ok, 2 bad input, 3 internal error, 4 firmware failure\n";
+    "exit codes: 0 ok, 2 bad input, 3 internal error, 4 firmware failure, 130 interrupted\n";
 
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -99,7 +109,9 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
     const auto wall0 = std::chrono::steady_clock::now();
     RunResult r;
     try {
-        r = run_platform(s, s.write_vcd ? (tmp / "waves").string() : std::string(), timeline);
+        std::signal(SIGINT, on_signal);
+        std::signal(SIGTERM, on_signal);
+        r = run_platform(s, s.write_vcd ? (tmp / "waves").string() : std::string(), timeline, [] { return g_stop != 0; });
         write_file_atomically(tmp / "summary.json", summary_json(s, r).dump(2) + "\n");
         write_file_atomically(tmp / "power.csv", power_csv(r));
         if (s.write_trace) {
@@ -121,6 +133,7 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
               << (out / "power.csv").string() << "\n";
     if (s.write_trace) std::cout << "    " << (out / "trace.json").string() << "\n";
     if (s.write_vcd) std::cout << "    " << (out / "waves.vcd").string() << "\n";
+    if (r.interrupted) return 130;
     return r.firmware_ok ? 0 : 4;
 }
 

@@ -29,7 +29,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
     json j;
     j["schema_version"] = 1;
     j["tool"] = {{"name", "xbar-vp"}, {"version", kVersion}};
-    j["status"] = r.firmware_ok ? "ok" : "failed";
+    j["status"] = r.interrupted ? "interrupted" : r.firmware_ok ? "ok" : "failed";
     j["scenario"] = s.effective;
     j["sim_time_ns"] = r.sim_time_ns;
     j["firmware"] = {{"program", s.program}, {"ok", r.firmware_ok}, {"error", r.firmware_error},

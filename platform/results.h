@@ -39,6 +39,7 @@ struct AreaRow {
 struct RunResult {
     double sim_time_ns = 0;
     bool firmware_ok = true;
+    bool interrupted = false;
     std::string firmware_error;
     std::map<std::string, double> firmware_metrics;
     std::vector<KernelResult> kernels;

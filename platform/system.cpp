@@ -94,7 +94,8 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
 
 }  // namespace
 
-RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Timeline& timeline) {
+RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Timeline& timeline,
+                       std::function<bool()> stop_requested) {
     tlm::tlm_global_quantum::instance().set(sc_time(s.quantum_ns, SC_NS));
     energy::Ledger ledger(std::uint64_t(s.power_window_ns * 1000.0));
 
@@ -179,6 +180,7 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         snapshots.push_back(std::move(sn));
     };
     HostCpu host("host", unsigned(s.tiles), program, boot, timeline, on_phase_end);
+    host.set_stop_check(std::move(stop_requested));
     models::Router router("interconnect", map, link, ledger, timeline);
     router.set_trace_transfers(s.trace_level == "all");
     models::DramParams dp;
@@ -227,6 +229,7 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
                                        : "firmware did not finish: the simulation ran out of events (waiting for an "
                                          "interrupt that never came?)";
     r.firmware_metrics = host.report().metrics;
+    r.interrupted = host.interrupted();
     // Per-epoch simulated time and energy (differences of the ledger snapshots).
     std::uint64_t t_prev = 0;
     const auto& rows = host.report().epochs;
