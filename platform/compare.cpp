@@ -13,6 +13,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/report.h"
+
 namespace xbar::platform {
 
 namespace fs = std::filesystem;
@@ -106,6 +108,7 @@ int run_compare(const CompareOptions& o) {
     }
     json out{{"schema_version", 1}, {"scenario", o.scenario}, {"variants", rows}};
     write_atomically(fs::path(o.out) / "compare.json", out.dump(2) + "\n");
+    write_atomically(fs::path(o.out) / "report.html", render_compare_report(out, sums));
 
     // CSV with a fixed column order.
     const std::vector<std::string> cols{"variant", "vmm_latency_ns", "vmm_energy_nj", "mvm_latency_ns", "mvm_energy_nj",
@@ -143,7 +146,7 @@ int run_compare(const CompareOptions& o) {
     }
     std::cout << "\n  cycle = VMM + MVM + OPU; ratios are cycle energy, cycle latency and area over the analog tile's\n"
               << "  outputs: " << (fs::path(o.out) / "compare.json").string() << ", " << (fs::path(o.out) / "compare.csv").string()
-              << ", and one folder per variant\n";
+              << ", " << (fs::path(o.out) / "report.html").string() << ", and one folder per variant\n";
     return 0;
 }
 

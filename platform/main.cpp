@@ -14,6 +14,8 @@
 
 #include "platform/compare.h"
 #include "platform/datasets.h"
+#include "platform/report.h"
+#include "platform/sweep.h"
 #include "platform/results.h"
 #include "platform/scenario.h"
 #include "platform/system.h"
@@ -47,6 +49,12 @@ constexpr const char* kUsage =
     "                      run the scenario once per tile variant (separate processes, N at a\n"
     "                      time) and print them side by side; writes compare.json, compare.csv\n"
     "                      (default DIR traces/<scenario name>-compare/)\n"
+    "  sweep SPEC [-j N] [--shard i/N] [--out DIR]\n"
+    "                      run a grid/zip of scenario variations, one process per point, rows in\n"
+    "                      DIR/results.csv (default traces/<spec name>-sweep/); finished points are\n"
+    "                      skipped on a re-run; --shard runs every N-th point (Slurm job arrays)\n"
+    "  merge DIR... --out DIR\n"
+    "                      combine shard folders into one results.csv and list missing points\n"
     "  validate SCENARIO   check a scenario and print it with defaults filled in\n"
     "  schema              print every scenario field (type, range, default, unit, meaning)\n"
     "\n"
@@ -112,8 +120,11 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
         std::signal(SIGINT, on_signal);
         std::signal(SIGTERM, on_signal);
         r = run_platform(s, s.write_vcd ? (tmp / "waves").string() : std::string(), timeline, [] { return g_stop != 0; });
-        write_file_atomically(tmp / "summary.json", summary_json(s, r).dump(2) + "\n");
-        write_file_atomically(tmp / "power.csv", power_csv(r));
+        const nlohmann::json summary = summary_json(s, r);
+        const std::string power = power_csv(r);
+        write_file_atomically(tmp / "summary.json", summary.dump(2) + "\n");
+        write_file_atomically(tmp / "power.csv", power);
+        write_file_atomically(tmp / "report.html", render_run_report(summary, power));
         if (s.write_trace) {
             std::ostringstream os;
             timeline.write(os);
@@ -133,6 +144,7 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
               << (out / "power.csv").string() << "\n";
     if (s.write_trace) std::cout << "    " << (out / "trace.json").string() << "\n";
     if (s.write_vcd) std::cout << "    " << (out / "waves.vcd").string() << "\n";
+    std::cout << "    " << (out / "report.html").string() << "\n";
     if (r.interrupted) return 130;
     return r.firmware_ok ? 0 : 4;
 }
@@ -142,10 +154,11 @@ int dispatch(int argc, char** argv) {
     opts.add_options()("help,h", "")("version", "")("out", po::value<std::string>(), "")(
         "seed", po::value<std::uint64_t>(), "")("force", "")("variant", po::value<std::string>(), "")(
         "variants", po::value<std::string>(), "")("jobs,j", po::value<int>(), "")(
-        "trace-level", po::value<std::string>(), "")("power-window", po::value<double>(), "")("command", po::value<std::string>(), "")(
+        "trace-level", po::value<std::string>(), "")("power-window", po::value<double>(), "")(
+        "shard", po::value<std::string>(), "")("more", po::value<std::vector<std::string>>(), "")("command", po::value<std::string>(), "")(
         "scenario", po::value<std::string>(), "");
     po::positional_options_description pos;
-    pos.add("command", 1).add("scenario", 1);
+    pos.add("command", 1).add("scenario", 1).add("more", -1);
     po::variables_map vm;
     try {
         po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
@@ -167,10 +180,38 @@ int dispatch(int argc, char** argv) {
         std::cout << schema_markdown();
         return 0;
     }
-    if (cmd != "run" && cmd != "validate" && cmd != "compare")
-        throw UsageError("unknown command '" + cmd + "' (expected run, compare, validate or schema)");
-    if (!vm.count("scenario")) throw UsageError(cmd + ": missing SCENARIO file");
+    if (cmd != "run" && cmd != "validate" && cmd != "compare" && cmd != "sweep" && cmd != "merge")
+        throw UsageError("unknown command '" + cmd + "' (expected run, compare, sweep, merge, validate or schema)");
+    if (!vm.count("scenario")) throw UsageError(cmd + ": missing " + (cmd == "merge" ? "DIR" : cmd == "sweep" ? "SPEC" : "SCENARIO"));
     const std::string file = vm["scenario"].as<std::string>();
+    if (vm.count("more") && cmd != "merge") throw UsageError(cmd + ": unexpected extra arguments");
+    if (cmd == "sweep") {
+        const SweepSpec spec = load_sweep(file);
+        SweepOptions o;
+        o.self = fs::read_symlink("/proc/self/exe").string();
+        o.out = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("traces") / (spec.name + "-sweep")).string();
+        o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
+        if (vm.count("shard")) {
+            const std::string sh = vm["shard"].as<std::string>();
+            const auto slash = sh.find('/');
+            try {
+                if (slash == std::string::npos) throw std::invalid_argument("");
+                o.shard = std::stoul(sh.substr(0, slash));
+                o.shards = std::stoul(sh.substr(slash + 1));
+            } catch (const std::exception&) {
+                throw UsageError("--shard: expected i/N, e.g. 0/3, got '" + sh + "'");
+            }
+            if (o.shards == 0 || o.shard >= o.shards) throw UsageError("--shard: expected 0 <= i < N, got '" + sh + "'");
+        }
+        return run_sweep(spec, o);
+    }
+    if (cmd == "merge") {
+        std::vector<std::string> dirs{file};
+        if (vm.count("more"))
+            for (const auto& d : vm["more"].as<std::vector<std::string>>()) dirs.push_back(d);
+        if (!vm.count("out")) throw UsageError("merge: --out DIR is required");
+        return merge_sweeps(dirs, vm["out"].as<std::string>());
+    }
     for (const char* key : {"variant", "variants"})
         if (vm.count(key))
             for (std::string rest = vm[key].as<std::string>() + ","; !rest.empty(); rest.erase(0, rest.find(',') + 1)) {

@@ -494,6 +494,8 @@ header h1{font-size:1.65em;margin:4px 0 6px;word-break:break-word}
 header .kicker{color:var(--muted);font-size:.85em;letter-spacing:.04em;text-transform:uppercase}
 .badges span{display:inline-block;border:1px solid var(--border);border-radius:999px;padding:1px 10px;margin:3px 6px 3px 0;font-size:.85em;background:#fff}
 .badges .ok{background:#dafbe1;border-color:#4ac26b;color:#116329;font-weight:600}
+.badges .warn{background:#fff8c5;border-color:#d4a72c;color:#7d4e00;font-weight:600}
+.error.warn{background:#fff8c5;border-color:#d4a72c}
 .badges .failed{background:#ffebe9;border-color:#ff8182;color:#a40e26;font-weight:600}
 nav{margin:10px 0 0;font-size:.9em}
 nav a{color:#0969da;text-decoration:none;margin-right:14px}
@@ -671,9 +673,10 @@ std::string power_chart(const std::string& csv, std::string* caption) {
     std::sort(rank.begin(), rank.end());
     const std::size_t top_n = std::min<std::size_t>(rank.size(), 6);
 
-    // Windows are drawn as steps; more than 600 are averaged (energy-preserving) into 480 buckets.
-    const bool bucketed = n > 600;
-    const std::size_t nb = bucketed ? 480 : n;
+    // Windows are drawn as steps; more than 1200 are averaged (energy-preserving) into 600 buckets,
+    // which keeps the file small whatever the run length.
+    const bool bucketed = n > 1200;
+    const std::size_t nb = bucketed ? 600 : n;
     auto make = [&](const std::vector<double>& v, Series& s) {
         if (!bucketed) {
             for (std::size_t i = 0; i < n; ++i) {
@@ -751,7 +754,8 @@ std::string power_chart(const std::string& csv, std::string* caption) {
                (bucketed ? "; drawn as " + grouped(double(nb)) + " energy-preserving averages of " +
                                si((t1 - t0) / double(nb) * 1e-6, "s") + " (peaks look lower)"
                          : "") +
-               (rank.size() > top_n ? "; " + std::to_string(rank.size() - top_n) + " smaller components not drawn"
+               (rank.size() > top_n ? "; " + std::to_string(rank.size() - top_n) + " smaller component" +
+                                          (rank.size() - top_n > 1 ? "s" : "") + " not drawn"
                                     : "") +
                ". Components of other tiles share the color, dashed.";
     return line_chart("chart-power", "Power over time: total and the top components", series, xa, ya);
@@ -1045,7 +1049,8 @@ std::string render_run_report(const json& s, const std::string& power_csv) {
     // ---- header
     b << "<header id=\"title\">\n<div class=\"kicker\">xbar-vp run report</div>\n<h1>" << esc(name) << "</h1>\n"
       << "<div class=\"badges\">";
-    b << "<span class=\"" << (status == "ok" ? "ok" : "failed") << "\">status " << esc(status) << "</span>";
+    b << "<span class=\"" << (status == "ok" ? "ok" : status == "interrupted" ? "warn" : "failed") << "\">status "
+      << esc(status) << "</span>";
     b << "<span>variant " << esc(str(tile, "variant", kDash)) << "</span>";
     b << "<span>size " << esc(str(tile, "rows", "?")) << " \u00d7 " << esc(str(tile, "cols", "?")) << "</span>";
     b << "<span>activity " << esc(str(s, "activity", str(tile, "activity", kDash))) << "</span>";
@@ -1058,7 +1063,10 @@ std::string render_run_report(const json& s, const std::string& power_csv) {
       << (training ? "<a href=\"#accuracy\">Accuracy</a>" : "")
       << "<a href=\"#power\">Power</a><a href=\"#energy\">Energy</a><a href=\"#latency\">Latency</a>"
          "<a href=\"#area\">Area</a><a href=\"#scenario\">Scenario</a></nav>\n</header>\n";
-    if (status != "ok" || !str(fw, "error").empty())
+    if (status == "interrupted")
+        b << "<div class=\"error warn\" id=\"interrupted\"><strong>Interrupted:</strong> the run was stopped at a "
+             "safe point; the results cover the simulated time up to the stop.</div>\n";
+    else if (status != "ok" || !str(fw, "error").empty())
         b << "<div class=\"error\" id=\"firmware-error\"><strong>Firmware "
           << (status == "ok" ? "message" : "failed") << ":</strong> " << esc(str(fw, "error", "no message"))
           << "</div>\n";
@@ -1068,7 +1076,12 @@ std::string render_run_report(const json& s, const std::string& power_csv) {
     std::string cards = "<div class=\"cards\">\n";
     cards += card("simulated time", time_ns(sim_ns));
     cards += card("total energy", energy_nj(e_nj), "the energy ledger's total, all owners");
-    cards += card("average power", sim_ns > 0 ? si(e_nj / sim_ns, "W") : kDash, "total energy / simulated time");
+    const json& pw = at(s, "power");
+    const double avg_mw = num(pw, "average_mw", sim_ns > 0 ? e_nj / sim_ns * 1e3 : kNaN);
+    cards += card("average power", power_mw(avg_mw), "total energy / simulated time");
+    if (std::isfinite(num(pw, "peak_mw")))
+        cards += card("peak power (" + time_ns(num(pw, "window_ns")) + " window)", power_mw(num(pw, "peak_mw")),
+                      "the highest power.csv window");
     const json& cycle = at(s, "cycle");
     const json& derived = at(s, "derived");
     std::string first_tile;

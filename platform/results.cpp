@@ -128,7 +128,7 @@ std::string power_csv(const RunResult& r) {
     out += "\n";
     const std::size_t n = r.power.bins.empty() ? 0 : r.power.bins[0].size();
     const double w = double(r.power.bin_ps);
-    char buf[64];
+    char buf[96];
     for (std::size_t b = 0; b < n; ++b) {
         double e = 0;
         for (const auto& s : r.power.bins) e += s[b];

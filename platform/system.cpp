@@ -19,6 +19,7 @@
 #include "models/tile/tile.h"
 #include "platform/datasets.h"
 #include "platform/host_cpu.h"
+#include "platform/power_probe.h"
 
 namespace xbar::platform {
 
@@ -208,12 +209,16 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     }
 
     sc_trace_file* tf = nullptr;
+    std::unique_ptr<PowerProbe> probe;
     if (!vcd_path.empty()) {
+        probe = std::make_unique<PowerProbe>("power", unsigned(s.tiles));
+        for (int k = 0; k < s.tiles; ++k) probe->in[k].bind(tiles[k]->power_mw());
         tf = sc_create_vcd_trace_file(vcd_path.c_str());
         tf->set_time_unit(1, SC_PS);  // bus and DRAM timing is not a whole number of ns
         const bool detail = s.trace_level == "all";
         if (detail) router.trace(tf);  // every transaction toggles it: only at the detailed level
         for (auto& t : tiles) t->trace(tf, detail);
+        sc_core::sc_trace(tf, probe->total_mw, "power.total_mw");  // tiles' kernels (bus energy is in power.csv)
     }
 
     sc_start();

@@ -134,7 +134,6 @@ KernelCost DigitalCore::read_kernel_cost(Region r, bool transpose) const {
 KernelCost DigitalCore::opu(Region r, const std::int8_t* x, const std::int8_t* d, float scale) {
     check_region(r, rows(), cols());
     const auto& p = m_cfg.params;
-    const auto& t = m_table;
     if (std::isfinite(scale)) {
         const int mw = code_max(p.weight_bits);
         saturate_into(x, r.rows, p.bits_x, m_in);

@@ -94,9 +94,9 @@ private:
     std::uint32_t m_cmd = 0;
     std::uint32_t m_du_op = 0, m_du_act = 0, m_du_count = 0, m_du_src = 0, m_du_dst = 0, m_du_dst2 = 0, m_du_deriv = 0;
     float m_du_in_scale = 1.0f, m_du_out_scale = 1.0f, m_du_result = 0.0f;
-    std::vector<float> m_deriv;  // the digital unit's derivative store
 
     std::vector<std::int8_t> m_in_buf, m_out_buf;
+    std::vector<float> m_deriv;  // the digital unit's derivative store
     sc_core::sc_event m_cmd_event, m_dma_event, m_irq_update;
     sc_core::sc_signal<int> m_state;
     sc_core::sc_signal<bool> m_busy, m_dma_busy, m_adc_active, m_driver_active;

@@ -65,7 +65,9 @@ TEST(Outputs, TraceJsonSlicesNestPerThread) {
         std::vector<double> open_ends;
         for (const auto& [ts, dur] : v) {
             while (!open_ends.empty() && open_ends.back() <= ts + 1e-9) open_ends.pop_back();
-            if (!open_ends.empty()) EXPECT_LE(ts + dur, open_ends.back() + 1e-6) << "thread " << thread.first << "/" << thread.second;
+            if (!open_ends.empty()) {
+                EXPECT_LE(ts + dur, open_ends.back() + 1e-6) << "thread " << thread.first << "/" << thread.second;
+            }
             open_ends.push_back(ts + dur);
         }
     }

@@ -62,7 +62,8 @@ json sample_summary(bool training = true) {
                                             "voltage_driver.logic": 17408.0}}},
       "interconnect": {"bytes": 8392820, "transactions": 2080, "busy_ns": 262275.625,
                        "utilization": 0.27317644445384026},
-      "trace": {"events": 3114, "dropped_events": 0}
+      "trace": {"events": 3114, "dropped_events": 0},
+      "power": {"window_ns": 1000.0, "peak_mw": 15.8, "average_mw": 4.7152, "streams": ["interconnect.link"]}
     })");
     if (training)
         s["training"]["epochs"] = json::parse(R"([
@@ -228,7 +229,9 @@ TEST(RunReport, NumbersFromTheSummaryAppear) {
                           "27.9 nJ",           // cycle energy
                           "12.2 fJ", "8.87 fJ", "163.3 TOPS/W", "95.27 %",
                           "74\u202f445 \u00b5m\u00b2",  // periphery area
-                          "8\u202f590 \u00b5m\u00b2 \u00b7 on top of the periphery"})
+                          "8\u202f590 \u00b5m\u00b2 \u00b7 on top of the periphery",
+                          ">4.72 mW<",  // average power
+                          ">15.8 mW</div><div class=\"k\">peak power (1.00 \u00b5s window)"})
         EXPECT_TRUE(has(html, s)) << s;
 }
 
@@ -381,6 +384,15 @@ TEST(RunReport, PartialOrFailedSummariesStillRender) {
     EXPECT_TRUE(has(html, "no area recorded"));
     EXPECT_EQ(well_formed(html), "");
     EXPECT_NO_THROW(render_run_report(json::array(), ""));
+}
+
+TEST(RunReport, InterruptedRunIsMarkedNotFailed) {
+    json s = sample_summary();
+    s["status"] = "interrupted";
+    const std::string html = render_run_report(s, "");
+    EXPECT_TRUE(has(html, "<span class=\"warn\">status interrupted</span>"));
+    EXPECT_TRUE(has(html, "id=\"interrupted\""));
+    EXPECT_FALSE(has(html, "Firmware failed"));
 }
 
 TEST(PowerCsv, ParsesTheDocumentedFormat) {

@@ -1,0 +1,141 @@
+// Sweeps: a 24-point grid with -j 2 survives a crash and resumes without redoing finished points;
+// three shards plus merge give the same rows as one sweep; bad specs are input errors.
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <map>
+#include <sstream>
+#include <set>
+#include <thread>
+
+#include <gtest/gtest.h>
+
+#include "e2e_util.h"
+
+extern char** environ;
+namespace fs = std::filesystem;
+
+namespace {
+// 24 quickstart runs that differ by seed (each a few hundred ms).
+fs::path write_spec(const fs::path& w) {
+    fs::create_directories(w);
+    auto base = nlohmann::json::parse(e2e::slurp(fs::path(XBAR_SOURCE_DIR) / "scenarios/quickstart.json"));
+    base["firmware"]["vmm_count"] = 1500;
+    base["firmware"]["mvm_count"] = 1500;
+    std::ofstream(w / "base.json") << base.dump();
+    nlohmann::json seeds = nlohmann::json::array();
+    for (int k = 1; k <= 24; ++k) seeds.push_back(k);
+    const nlohmann::json spec{{"name", "seeds"}, {"scenario", "base.json"}, {"grid", {{"/seed", seeds}}},
+                              {"metrics", {"/status", "/firmware/metrics/vmm_max_error_lsb", "/energy/total_nj"}}};
+    std::ofstream(w / "spec.json") << spec.dump();
+    return w / "spec.json";
+}
+int done_count(const fs::path& out) {
+    int n = 0;
+    if (!fs::exists(out / "points")) return 0;
+    for (const auto& p : fs::directory_iterator(out / "points")) n += fs::exists(p.path() / "done");
+    return n;
+}
+std::set<std::string> rows(const fs::path& csv) {
+    std::set<std::string> s;
+    std::istringstream in(e2e::slurp(csv));
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line))
+        if (!line.empty()) s.insert(line);
+    return s;
+}
+}  // namespace
+
+TEST(Sweep, CrashAndResumeDoesNotRedoFinishedPoints) {
+    const auto w = e2e::scratch("sweep-resume");
+    const auto spec = write_spec(w);
+    const auto out = w / "out";
+    // Start the sweep in its own process group, then kill the whole group (sweep and its points).
+    std::vector<std::string> args{XBAR_VP_BIN, "sweep", spec.string(), "-j", "2", "--out", out.string()};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attr, 0);
+    pid_t pid;
+    ASSERT_EQ(posix_spawn(&pid, XBAR_VP_BIN, nullptr, &attr, argv.data(), environ), 0);
+    for (int k = 0; k < 1200 && done_count(out) < 4; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    kill(-pid, SIGKILL);
+    int status;
+    waitpid(pid, &status, 0);
+    posix_spawnattr_destroy(&attr);
+    const int before = done_count(out);
+    ASSERT_GE(before, 4);
+    ASSERT_LT(before, 24) << "the sweep finished before it could be interrupted";
+    std::map<std::string, fs::file_time_type> stamps;
+    for (const auto& p : fs::directory_iterator(out / "points"))
+        if (fs::exists(p.path() / "done")) stamps[p.path().filename()] = fs::last_write_time(p.path() / "done");
+
+    const auto r = e2e::xbar("sweep '" + spec.string() + "' -j 2 --out '" + out.string() + "'", w / "resume");
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    EXPECT_NE(r.out.find(std::to_string(24 - before) + " to run, " + std::to_string(before) + " already done"),
+              std::string::npos) << r.out;
+    for (const auto& [name, t] : stamps) EXPECT_EQ(fs::last_write_time(out / "points" / name / "done"), t) << name;
+    const auto all = rows(out / "results.csv");
+    EXPECT_EQ(all.size(), 24u);
+    std::set<std::string> ids;
+    for (const auto& row : all) ids.insert(row.substr(0, row.find(',')));
+    EXPECT_EQ(ids.size(), 24u);  // each point once
+}
+
+TEST(Sweep, ThreeShardsAndMergeEqualOneSweep) {
+    const auto w = e2e::scratch("sweep-shards");
+    const auto spec = write_spec(w);
+    ASSERT_EQ(e2e::xbar("sweep '" + spec.string() + "' -j 2 --out '" + (w / "full").string() + "'", w / "rf").exit_code, 0);
+    std::string dirs;
+    for (int i = 0; i < 3; ++i) {
+        const auto d = w / ("shard" + std::to_string(i));
+        ASSERT_EQ(e2e::xbar("sweep '" + spec.string() + "' -j 2 --shard " + std::to_string(i) + "/3 --out '" + d.string() + "'",
+                            w / ("r" + std::to_string(i))).exit_code, 0);
+        dirs += " '" + d.string() + "'";
+    }
+    const auto m = e2e::xbar("merge" + dirs + " --out '" + (w / "merged").string() + "'", w / "rm");
+    ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+    EXPECT_EQ(e2e::slurp(w / "merged" / "results.csv"), e2e::slurp(w / "full" / "results.csv"));
+    // A missing shard is reported.
+    const auto partial = e2e::xbar("merge '" + (w / "shard0").string() + "' --out '" + (w / "m2").string() + "'", w / "rm2");
+    EXPECT_EQ(partial.exit_code, 1);
+    EXPECT_NE(partial.out.find("missing points: 1 2 4 5"), std::string::npos) << partial.out;
+}
+
+TEST(Sweep, BadSpecsAreInputErrors) {
+    const auto w = e2e::scratch("sweep-bad");
+    write_spec(w);
+    std::ofstream(w / "bad1.json") << R"({"scenario": "base.json", "grid": {"/tile/bits_in": [4, 9]}})";
+    const auto r1 = e2e::xbar("sweep '" + (w / "bad1.json").string() + "' --out '" + (w / "o1").string() + "'", w / "r1");
+    EXPECT_EQ(r1.exit_code, 2);
+    EXPECT_NE(r1.err.find("/grid: point 1 is not a valid scenario"), std::string::npos) << r1.err;
+    EXPECT_NE(r1.err.find("/tile/bits_in: expected a value in [2, 8]"), std::string::npos) << r1.err;
+    std::ofstream(w / "bad2.json") << R"({"scenario": "base.json", "grids": {}})";
+    const auto r2 = e2e::xbar("sweep '" + (w / "bad2.json").string() + "'", w / "r2");
+    EXPECT_EQ(r2.exit_code, 2);
+    EXPECT_NE(r2.err.find("bad2.json: /grids: unknown key"), std::string::npos) << r2.err;
+    std::ofstream(w / "bad3.json") << R"({"scenario": "base.json", "zip": {"/seed": [1, 2], "/tile/bits_in": [4]}})";
+    const auto r3 = e2e::xbar("sweep '" + (w / "bad3.json").string() + "'", w / "r3");
+    EXPECT_EQ(r3.exit_code, 2);
+    EXPECT_NE(r3.err.find("all zip lists must have the same length"), std::string::npos) << r3.err;
+    EXPECT_FALSE(fs::exists(w / "o1"));
+}
+
+TEST(Sweep, SlurmJobArrayOnALocalCluster) {
+    if (std::system("command -v sbatch > /dev/null 2>&1 && sinfo > /dev/null 2>&1") != 0)
+        GTEST_SKIP() << "Slurm is not running here (Debian slurm-wlm + munge with a local slurmctld/slurmd): "
+                        "scenarios/sweeps/slurm-array.sh is exercised only where a cluster is available";
+    const auto w = e2e::scratch("sweep-slurm");
+    const auto spec = write_spec(w);
+    const std::string cmd = "cd '" + std::string(XBAR_SOURCE_DIR) + "' && sbatch --wait --array=0-2 scenarios/sweeps/slurm-array.sh '" +
+                            spec.string() + "' '" + (w / "out").string() + "' > /dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    EXPECT_EQ(rows(w / "out" / "results.csv").size(), 24u);
+}
