@@ -1,6 +1,7 @@
 // Crossbar core kernels at 1024 x 1024 (issue 4 targets): analog VMM/MVM with quantization vs an
 // Eigen float GEMV of the same size, and OPU through the core with each device model.
 // Run: build/bench/bench_cores --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -8,6 +9,7 @@
 #include <benchmark/benchmark.h>
 
 #include "models/cores/analog_core.h"
+#include "models/cores/digital_core.h"
 #include "models/device/lookup_table.h"
 
 using namespace xbar;
@@ -95,5 +97,44 @@ static void BM_AnalogOpu(benchmark::State& st) {
     st.counters["cells/s"] = benchmark::Counter(double(N) * N, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_AnalogOpu)->Arg(0)->Arg(1)->Arg(2)->ArgName("device(0=ideal,1=analytic,2=lut_taox)");
+
+// Every variant at 128, 512 and 1024 (issue 9): one VMM, MVM and OPU on the whole array.
+static std::unique_ptr<cores::CrossbarCore> any_core(int variant, int n) {
+    std::vector<float> w(std::size_t(n) * n);
+    std::mt19937 g(7);
+    std::uniform_real_distribution<float> u(-0.8f, 0.8f);
+    for (auto& v : w) v = u(g);
+    std::unique_ptr<cores::CrossbarCore> c;
+    if (variant == 0) {
+        cores::AnalogCoreConfig a;
+        a.params.rows = a.params.cols = n;
+        c = std::make_unique<cores::AnalogCore>(a);
+    } else {
+        cores::DigitalCoreConfig d;
+        d.memory = variant == 1 ? cores::DigitalCoreConfig::Memory::reram : cores::DigitalCoreConfig::Memory::sram;
+        d.params.rows = d.params.cols = n;
+        d.params.bits_delta = 4;
+        c = std::make_unique<cores::DigitalCore>(d);
+    }
+    c->program({n, n}, w.data());
+    return c;
+}
+
+static void BM_Kernel(benchmark::State& st) {
+    const int variant = int(st.range(0)), n = int(st.range(1)), kernel = int(st.range(2));
+    auto core = any_core(variant, n);
+    auto x = random_codes(n, 8, 11), d = random_codes(n, 4, 12);
+    std::vector<std::int8_t> y(n);
+    float sign = 1e-3f;
+    for (auto _ : st) {
+        if (kernel == 0) benchmark::DoNotOptimize(core->vmm({n, n}, x.data(), y.data(), 16.0f));
+        else if (kernel == 1) benchmark::DoNotOptimize(core->mvm({n, n}, x.data(), y.data(), 16.0f));
+        else benchmark::DoNotOptimize(core->opu({n, n}, x.data(), d.data(), sign)), sign = -sign;
+    }
+    st.counters["cells/s"] = benchmark::Counter(double(n) * n, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Kernel)
+    ->ArgsProduct({{0, 1, 2}, {128, 512, 1024}, {0, 1, 2}})
+    ->ArgNames({"variant(0=analog,1=dreram,2=sram)", "n", "kernel(0=vmm,1=mvm,2=opu)"});
 
 BENCHMARK_MAIN();
