@@ -119,6 +119,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
     j["interconnect"] = {{"bytes", r.bus_bytes}, {"transactions", r.bus_transactions}, {"busy_ns", r.bus_busy_ns},
                          {"utilization", r.sim_time_ns > 0 ? r.bus_busy_ns / r.sim_time_ns : 0.0}};
     j["trace"] = {{"events", r.trace_events}, {"dropped_events", r.trace_dropped}};
+    if (r.checked_links) j["tlm_checker"] = {{"links", r.checked_links}, {"transactions", r.checked_transactions}, {"violations", 0}};
     return j;
 }
 

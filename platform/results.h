@@ -55,6 +55,7 @@ struct RunResult {
     // Power over time: energy per window per owner.component stream.
     energy::PowerTable power;
     std::uint64_t trace_events = 0, trace_dropped = 0;
+    std::uint64_t checked_links = 0, checked_transactions = 0;  // with XBAR_TLM_CHECK=1
 };
 
 nlohmann::json summary_json(const Scenario& s, const RunResult& r);

@@ -1,6 +1,7 @@
 #include "platform/system.h"
 
 #include <filesystem>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -11,6 +12,7 @@
 #include <tlm>
 
 #include "firmware/hal.h"
+#include "models/checker/tlm_checker.h"
 #include "models/cores/analog_core.h"
 #include "models/cores/digital_core.h"
 #include "models/dram/dram.h"
@@ -196,16 +198,29 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     tp.variant_code = variant_code(s.variant);
     std::vector<std::unique_ptr<models::Tile>> tiles;
     std::vector<std::unique_ptr<sc_signal<bool>>> irqs;
-    host.socket.bind(router.target_socket);
-    router.initiator_socket.bind(dram.socket);
+    // With XBAR_TLM_CHECK=1 every link gets an LT protocol checker (the test suite sets it).
+    const char* check_env = std::getenv("XBAR_TLM_CHECK");
+    const bool check = check_env && std::string(check_env) == "1";
+    std::vector<std::unique_ptr<checker::TlmChecker>> checkers;
+    auto connect = [&](auto& initiator, auto& target, const std::string& name) {
+        if (!check) {
+            initiator.bind(target);
+            return;
+        }
+        checkers.push_back(std::make_unique<checker::TlmChecker>(("check_" + name).c_str()));
+        initiator.bind(checkers.back()->target_socket);
+        checkers.back()->initiator_socket.bind(target);
+    };
+    connect(host.socket, router.target_socket, "host");
+    connect(router.initiator_socket, dram.socket, "dram");
     for (int k = 0; k < s.tiles; ++k) {
         const std::string name = "tile" + std::to_string(k);
         tiles.push_back(std::make_unique<models::Tile>(name.c_str(), tp, make_core(s, k), ledger, timeline));
         irqs.push_back(std::make_unique<sc_signal<bool>>((name + "_irq").c_str()));
         tiles.back()->irq.bind(*irqs.back());
         host.irq[k].bind(*irqs.back());
-        tiles.back()->initiator_socket.bind(router.target_socket);
-        router.initiator_socket.bind(tiles.back()->target_socket);
+        connect(tiles.back()->initiator_socket, router.target_socket, name + "_dma");
+        connect(router.initiator_socket, tiles.back()->target_socket, name);
     }
 
     sc_trace_file* tf = nullptr;
@@ -227,8 +242,15 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         blank_vcd_date(vcd_path + ".vcd");
     }
 
+    for (const auto& c : checkers)
+        if (!c->violations.empty())
+            throw std::logic_error("TLM protocol violation: " + c->violations.front() + " (" +
+                                   std::to_string(c->violations.size()) + " in all on this link)");
+
     RunResult r;
     r.sim_time_ns = sc_time_stamp().to_seconds() * 1e9;
+    r.checked_links = checkers.size();
+    for (const auto& c : checkers) r.checked_transactions += c->transactions;
     r.firmware_ok = host.report().ok && host.finished();
     r.firmware_error = host.finished() ? host.report().error
                                        : "firmware did not finish: the simulation ran out of events (waiting for an "

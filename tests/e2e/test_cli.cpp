@@ -18,6 +18,10 @@ TEST(Cli, QuickstartRunsAndTheFirmwareCheckPasses) {
     EXPECT_LE(s["firmware"]["metrics"]["vmm_max_error_lsb"].get<double>(), 0.5 + 1e-3);
     EXPECT_LE(s["firmware"]["metrics"]["mvm_max_error_lsb"].get<double>(), 0.5 + 1e-3);
     EXPECT_NE(r.out.find("firmware quickstart: PASS"), std::string::npos) << r.out;
+    // The suite runs the platform with a protocol checker on every link (XBAR_TLM_CHECK=1).
+    ASSERT_TRUE(s.contains("tlm_checker")) << "XBAR_TLM_CHECK is not set for the e2e tests";
+    EXPECT_EQ(s["tlm_checker"]["links"], 4);  // host, DMA of tile0, DRAM, tile0
+    EXPECT_GT(s["tlm_checker"]["transactions"].get<double>(), 4000.0);
     // The VCD declares the tile and bus signals.
     const std::string vcd = e2e::slurp(w / "out" / "waves.vcd");
     for (const char* sig : {"state", "busy", "irq"}) EXPECT_NE(vcd.find(sig), std::string::npos) << sig;
@@ -27,10 +31,13 @@ TEST(Cli, SameSeedGivesByteIdenticalOutputs) {
     const auto w = e2e::scratch("determinism");
     const std::string scen = "run scenarios/quickstart.json --seed 5 --out ";
     ASSERT_EQ(e2e::xbar(scen + "'" + (w / "a").string() + "'", w / "ra").exit_code, 0);
+    ASSERT_EQ(e2e::xbar(scen + "'" + (w / "a2").string() + "'", w / "ra2").exit_code, 0);  // three runs
     ASSERT_EQ(e2e::xbar(scen + "'" + (w / "b").string() + "'", w / "rb").exit_code, 0);
     ASSERT_EQ(e2e::xbar("run scenarios/quickstart.json --seed 6 --out '" + (w / "c").string() + "'", w / "rc").exit_code, 0);
-    for (const char* f : {"summary.json", "trace.json", "waves.vcd"})
+    for (const char* f : {"summary.json", "trace.json", "waves.vcd", "power.csv", "report.html"}) {
         EXPECT_TRUE(e2e::slurp(w / "a" / f) == e2e::slurp(w / "b" / f)) << f << " differs between identical runs";
+        EXPECT_TRUE(e2e::slurp(w / "a" / f) == e2e::slurp(w / "a2" / f)) << f << " differs between identical runs";
+    }
     // Another seed draws other data: the firmware's results differ. (With nominal activity the
     // timing does not depend on the data, so trace.json may legitimately be identical.)
     EXPECT_TRUE(e2e::summary(w / "a")["firmware"] != e2e::summary(w / "c")["firmware"]);

@@ -47,3 +47,14 @@ TEST(Compare, UnknownVariantExits2WithTheValidNames) {
     EXPECT_NE(r.err.find("unknown variant 'quantum' (valid: analog_reram, digital_reram, sram)"), std::string::npos)
         << r.err;
 }
+
+TEST(Compare, OutputsDoNotDependOnTheNumberOfJobs) {
+    const auto w = e2e::scratch("compare-jobs");
+    for (const char* j : {"1", "2"})
+        ASSERT_EQ(e2e::xbar(std::string("compare scenarios/paper/compare-4bit.json -j ") + j + " --out '" +
+                                (w / j).string() + "'", w / (std::string("r") + j)).exit_code, 0);
+    for (const char* f : {"compare.json", "compare.csv", "report.html"})
+        EXPECT_TRUE(e2e::slurp(w / "1" / f) == e2e::slurp(w / "2" / f)) << f;
+    for (const char* v : {"analog_reram", "digital_reram", "sram"})
+        EXPECT_TRUE(e2e::slurp(w / "1" / v / "summary.json") == e2e::slurp(w / "2" / v / "summary.json")) << v;
+}

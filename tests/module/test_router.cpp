@@ -4,7 +4,7 @@
 #include "models/dram/dram.h"
 #include "models/interconnect/router.h"
 #include "test_initiator.h"
-#include "tlm_checker.h"
+#include "models/checker/tlm_checker.h"
 
 using namespace sc_core;
 using namespace xbar;
@@ -18,7 +18,7 @@ struct RouterBench {
     models::Dram mem_a{"mem_a", {1 << 20, 50.0, 25.6}};
     models::Dram mem_b{"mem_b", {1 << 20, 50.0, 25.6}};
     std::unique_ptr<models::Router> router;
-    std::unique_ptr<test::TlmChecker> check_a, check_b;
+    std::unique_ptr<checker::TlmChecker> check_a, check_b;
     std::unique_ptr<test::TestInitiator> init_a, init_b;
 
     explicit RouterBench(std::function<void(test::TestInitiator&)> a,
@@ -29,12 +29,12 @@ struct RouterBench {
         router = std::make_unique<models::Router>(
             "router", std::vector<models::MapEntry>{{"a", 0x10000000, 1 << 20, 0}, {"b", 0x20000000, 1 << 20, 1}},
             link, ledger, timeline);
-        check_a = std::make_unique<test::TlmChecker>("check_a");
+        check_a = std::make_unique<checker::TlmChecker>("check_a");
         init_a = std::make_unique<test::TestInitiator>("init_a", a);
         init_a->socket.bind(check_a->target_socket);
         check_a->initiator_socket.bind(router->target_socket);
         if (b) {
-            check_b = std::make_unique<test::TlmChecker>("check_b");
+            check_b = std::make_unique<checker::TlmChecker>("check_b");
             init_b = std::make_unique<test::TestInitiator>("init_b", b);
             init_b->socket.bind(check_b->target_socket);
             check_b->initiator_socket.bind(router->target_socket);
@@ -150,4 +150,30 @@ TEST(Router, OverlappingMapIsAnElaborationError) {
     trace::Timeline tl;
     EXPECT_THROW(models::Router("r", {{"a", 0x1000, 0x1000, 0}, {"b", 0x1800, 0x1000, 1}}, {}, ledger, tl),
                  std::invalid_argument);
+}
+
+namespace {
+// A target that breaks the base protocol: it never sets a response status.
+struct SloppyTarget : sc_core::sc_module {
+    tlm_utils::simple_target_socket<SloppyTarget> socket{"socket"};
+    explicit SloppyTarget(sc_core::sc_module_name n) : sc_module(n) {
+        socket.register_b_transport(this, &SloppyTarget::b_transport);
+    }
+    void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time&) { gp.set_address(gp.get_address() + 1); }
+};
+}  // namespace
+
+TEST(TlmChecker, FlagsATargetThatBreaksTheProtocol) {
+    checker::TlmChecker check("check");
+    SloppyTarget target("target");
+    test::TestInitiator init("init", [](test::TestInitiator& i) {
+        std::uint32_t v = 0;
+        i.read32(0x10, v);
+    });
+    init.socket.bind(check.target_socket);
+    check.initiator_socket.bind(target.socket);
+    sc_start();
+    ASSERT_EQ(check.violations.size(), 2u);
+    EXPECT_NE(check.violations[0].find("target left TLM_INCOMPLETE_RESPONSE"), std::string::npos) << check.violations[0];
+    EXPECT_NE(check.violations[1].find("address not restored"), std::string::npos) << check.violations[1];
 }

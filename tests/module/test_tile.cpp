@@ -9,7 +9,7 @@
 #include "models/tile/regmap.h"
 #include "models/tile/tile.h"
 #include "test_initiator.h"
-#include "tlm_checker.h"
+#include "models/checker/tlm_checker.h"
 
 using namespace sc_core;
 using namespace xbar;
@@ -33,7 +33,7 @@ struct TileBench {
     std::unique_ptr<models::Router> router;
     std::unique_ptr<models::Tile> tile;
     sc_signal<bool> irq{"irq"};
-    test::TlmChecker host_check{"host_check"}, tile_check{"tile_check"}, dram_check{"dram_check"};
+    checker::TlmChecker host_check{"host_check"}, tile_check{"tile_check"}, dram_check{"dram_check"};
     std::unique_ptr<test::TestInitiator> host;
 
     explicit TileBench(std::function<void(test::TestInitiator&, TileBench&)> body, int bits = 8) {

@@ -1,7 +1,9 @@
 #pragma once
-// A small TLM-2.0 LT base-protocol checker (own code): a pass-through module placed on a link in
-// tests. It checks the generic-payload rules around every b_transport / transport_dbg / DMI call
-// and records violations; a test asserts there are none.
+// A small TLM-2.0 LT base-protocol checker (own code): a pass-through module placed on a link.
+// It checks the generic-payload rules around every b_transport / transport_dbg / DMI call and
+// records violations. Module tests put it on their links; the platform puts one on every link
+// when XBAR_TLM_CHECK=1 (the test suite sets it) and fails the run (exit 3) on any violation.
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -10,7 +12,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
-namespace xbar::test {
+namespace xbar::checker {
 
 class TlmChecker : public sc_core::sc_module {
 public:
@@ -85,4 +87,4 @@ private:
     void invalidate(sc_dt::uint64 s, sc_dt::uint64 e) { target_socket->invalidate_direct_mem_ptr(s, e); }
 };
 
-}  // namespace xbar::test
+}  // namespace xbar::checker
