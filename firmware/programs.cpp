@@ -11,6 +11,7 @@ constexpr Entry kPrograms[] = {
     {"quickstart", &quickstart},
     {"paper_kernels", &paper_kernels},
     {"train_mlp", &train_mlp},
+    {"fault_demo", &fault_demo},
 };
 }  // namespace
 

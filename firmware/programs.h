@@ -12,4 +12,7 @@ Report paper_kernels(Hal& hal, const BootInfo& boot);
 // Trains an MLP (boot.layers) on the staged dataset with per-sample SGD on tile 0, next to a float
 // twin with the same initialization and sample order; one report row per epoch.
 Report train_mlp(Hal& hal, const BootInfo& boot);
+// Makes one illegal access on purpose (boot arg "fault": 0 unmapped read, 1 bad tile command,
+// 2 weight fetch from an unmapped address) to exercise the guest-error path.
+Report fault_demo(Hal& hal, const BootInfo& boot);
 }  // namespace fw

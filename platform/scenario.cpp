@@ -18,7 +18,8 @@ const std::vector<FieldSpec>& scenario_fields() {
     static const std::vector<FieldSpec> f = {
         {"/name", Type::string, 0, 0, {}, nullptr, "", "run name; default: the file name without .json"},
         {"/seed", Type::integer, 0, 9007199254740991.0, {}, 1, "", "seed of every random draw (firmware data, noise)"},
-        {"/firmware/program", Type::string, 0, 0, {"quickstart", "paper_kernels", "train_mlp"}, "quickstart", "", "firmware program the host boots"},
+        {"/firmware/program", Type::string, 0, 0, {"quickstart", "paper_kernels", "train_mlp", "fault_demo"}, "quickstart", "", "firmware program the host boots (fault_demo misbehaves on purpose)"},
+        {"/firmware/fault", Type::integer, 0, 2, {}, 0, "", "fault_demo: 0 unmapped read, 1 unknown tile command, 2 weight fetch from an unmapped address"},
         {"/firmware/size", Type::integer, 1, 4096, {}, 256, "", "quickstart: matrix size n (n x n region of tile 0)"},
         {"/firmware/vmm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked VMMs"},
         {"/firmware/mvm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked MVMs"},
@@ -85,6 +86,7 @@ const std::vector<FieldSpec>& scenario_fields() {
 namespace {
 const char* type_name(Type t);
 }
+Scenario parse_scenario_checked(const json& doc, const std::string& file);
 
 std::string schema_markdown() {
     std::ostringstream os;
@@ -128,7 +130,8 @@ const char* type_name(Type t) {
 }
 
 std::string describe(const json& v) {
-    std::string s = v.dump();
+    // Replace invalid UTF-8 instead of throwing: messages must be built from any input.
+    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
     if (s.size() > 40) s = s.substr(0, 37) + "...";
     const char* t = v.is_object() ? "an object" : v.is_array() ? "an array" : v.is_string() ? "a string"
                     : v.is_boolean() ? "a boolean" : v.is_number() ? "a number" : "null";
@@ -280,6 +283,16 @@ private:
 }  // namespace
 
 Scenario parse_scenario(const json& doc, const std::string& file) {
+    try {
+        return parse_scenario_checked(doc, file);
+    } catch (const ScenarioError&) {
+        throw;
+    } catch (const std::exception& e) {  // nothing but ScenarioError may leave the parser
+        throw ScenarioError(file + ": /: cannot be read as a scenario (" + e.what() + ")");
+    }
+}
+
+Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     Validator v(file);
     v.walk(doc, "");
     json eff = doc;
@@ -306,7 +319,7 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
         v.fail("/name", "expected a non-empty name without path separators (it names the output folder)");
     s.seed = u64("/seed");
     s.program = get("/firmware/program").get<std::string>();
-    for (const char* k : {"size", "vmm_count", "mvm_count", "epochs", "learning_rate", "lr_decay", "batch_size", "train_limit",
+    for (const char* k : {"size", "vmm_count", "mvm_count", "epochs", "learning_rate", "lr_decay", "batch_size", "train_limit", "fault",
                           "test_limit", "fwd_fullscale", "bwd_fullscale", "init_scale"})
         s.firmware_args[k] = num((std::string("/firmware/") + k).c_str());
     s.layers = get("/firmware/layers").get<std::vector<int>>();
@@ -421,21 +434,26 @@ Scenario load_scenario(const std::string& path) {
     if (!in) throw ScenarioError(path + ": cannot open the file (does it exist and is it readable?)");
     std::stringstream ss;
     ss << in.rdbuf();
-    const std::string text = ss.str();
+    return parse_scenario_text(ss.str(), path);
+}
+
+Scenario parse_scenario_text(const std::string& text, const std::string& path) {
     json doc;
     try {
         doc = json::parse(text);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers that overflow
+        std::size_t byte = text.size();
+        if (const auto* pe = dynamic_cast<const json::parse_error*>(&e)) byte = pe->byte;
         // Turn the byte offset into line:column.
         std::size_t line = 1, col = 1;
-        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+        for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
             if (text[i] == '\n') ++line, col = 1;
             else ++col;
         }
         std::string what = e.what();
-        const auto pos = what.find("syntax error");
+        const auto pos = what.find("] ");
         throw ScenarioError(path + ": /: invalid JSON at line " + std::to_string(line) + ", column " +
-                            std::to_string(col) + ": " + (pos == std::string::npos ? what : what.substr(pos)));
+                            std::to_string(col) + ": " + (pos == std::string::npos ? what : what.substr(pos + 2)));
     }
     return parse_scenario(doc, path);
 }

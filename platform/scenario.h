@@ -79,6 +79,8 @@ struct Scenario {
 
 // Reads and validates a scenario file. Throws ScenarioError on any problem.
 Scenario load_scenario(const std::string& path);
+// Parses and validates scenario text (what load_scenario does after reading the file).
+Scenario parse_scenario_text(const std::string& text, const std::string& file);
 // Validates an already parsed document (the file name is used in messages only).
 Scenario parse_scenario(const nlohmann::json& doc, const std::string& file);
 

@@ -67,6 +67,7 @@ for name, text, frag in [
         ('syntax-comment', '{ // c\n "seed": 1 }', 'invalid JSON at line 1'),
         ('syntax-single-quotes', "{ 'seed': 1 }", 'invalid JSON at line 1'),
         ('syntax-garbage-after', '{ "seed": 1 } x', 'invalid JSON at line 1'),
+        ('number-overflow', '{"platform": {"dram": {"base": 10e73741824}}}', 'invalid JSON at line 1'),  # found by fuzzing
         ('root-array', '[1, 2]', '/: expected an object'),
         ('root-string', '"scenario"', '/: expected an object'),
         ('root-number', '42', '/: expected an object'),
