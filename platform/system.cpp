@@ -48,6 +48,17 @@ void blank_vcd_date(const std::string& path) {
 
 std::uint32_t variant_code(const std::string& v) { return v == "digital_reram" ? 1 : v == "sram" ? 2 : 0; }
 
+// Array size and code widths: the same scenario fields for every variant's parameters.
+template <class Params>
+void set_geometry(Params& p, const Scenario& s) {
+    p.rows = s.rows;
+    p.cols = s.cols;
+    p.bits_in = s.bits_in;
+    p.bits_out = s.bits_out;
+    p.bits_x = s.bits_x;
+    p.bits_delta = s.bits_delta;
+}
+
 std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index) {
     const std::uint64_t seed = device::Rng::derive(s.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE"
     if (s.variant == "digital_reram" || s.variant == "sram") {
@@ -55,22 +66,12 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
         d.memory = s.variant == "sram" ? cores::DigitalCoreConfig::Memory::sram : cores::DigitalCoreConfig::Memory::reram;
         // The reference's 8-, 4- and 2-bit designs differ in MAC widths and energy.
         d.params = energy::digital_design(s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8);
-        d.params.rows = s.rows;
-        d.params.cols = s.cols;
-        d.params.bits_in = s.bits_in;
-        d.params.bits_out = s.bits_out;
-        d.params.bits_x = s.bits_x;
-        d.params.bits_delta = s.bits_delta;
+        set_geometry(d.params, s);
         d.seed = seed;
         return std::make_unique<cores::DigitalCore>(d);
     }
     cores::AnalogCoreConfig c;
-    c.params.rows = s.rows;
-    c.params.cols = s.cols;
-    c.params.bits_in = s.bits_in;
-    c.params.bits_out = s.bits_out;
-    c.params.bits_x = s.bits_x;
-    c.params.bits_delta = s.bits_delta;
+    set_geometry(c.params, s);
     c.params.pulse_unit_ns = s.pulse_unit_ns;
     c.activity = s.activity == "data" ? cores::Activity::data : cores::Activity::nominal;
     c.read_noise = s.read_noise;
