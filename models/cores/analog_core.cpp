@@ -143,7 +143,9 @@ void AnalogCore::add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::Vect
     double digits = 0;
     for (int k = 0; k < m_cfg.carry.cells; ++k) digits += std::pow(digit_scale(k, m_cfg.carry.cells, m_cfg.carry.base), 2);
     const float s = float(m_cfg.read_noise * range * std::sqrt(digits * double(in.squaredNorm())));
-    for (Eigen::Index j = 0; j < y.size(); ++j) y[j] += s * m_read_rng.normal();
+    m_noise.resize(device::BulkRng::padded(std::size_t(y.size())));
+    m_read_rng.fill_normal(m_noise.data(), std::size_t(y.size()));  // bulk: ~0.7 ns per normal
+    for (Eigen::Index j = 0; j < y.size(); ++j) y[j] += s * m_noise[std::size_t(j)];
 }
 
 KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float fs) {

@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 
 #include "models/cores/crossbar_core.h"
+#include "models/device/bulk_rng.h"
 #include "models/device/device_model.h"
 #include "models/device/rng.h"
 #include "models/energy/analog_costs.h"
@@ -99,7 +100,8 @@ private:
     std::uint64_t m_updates_since_carry = 0;
     int m_touch_r0 = 0, m_touch_r1 = 0, m_touch_c0 = 0, m_touch_c1 = 0;  // box updated since the last carry
     std::vector<float> m_a, m_b, m_dw;  // scratch for device requests
-    device::Rng m_read_rng;
+    device::BulkRng m_read_rng;
+    std::vector<float> m_noise;  // scratch for one read's normals
     Eigen::VectorXf m_in, m_out;  // scratch
 };
 

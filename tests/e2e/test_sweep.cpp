@@ -129,12 +129,12 @@ TEST(Sweep, BadSpecsAreInputErrors) {
 }
 
 TEST(Sweep, SlurmJobArrayOnALocalCluster) {
-    if (std::system("command -v sbatch > /dev/null 2>&1 && sinfo > /dev/null 2>&1") != 0)
+    if (std::system("command -v sbatch > /dev/null 2>&1 && sinfo -h -o %T 2>/dev/null | grep -qE 'idle|mixed'") != 0)
         GTEST_SKIP() << "Slurm is not running here (Debian slurm-wlm + munge with a local slurmctld/slurmd): "
                         "scenarios/sweeps/slurm-array.sh is exercised only where a cluster is available";
     const auto w = e2e::scratch("sweep-slurm");
     const auto spec = write_spec(w);
-    const std::string cmd = "cd '" + std::string(XBAR_SOURCE_DIR) + "' && sbatch --wait --array=0-2 scenarios/sweeps/slurm-array.sh '" +
+    const std::string cmd = "cd '" + std::string(XBAR_SOURCE_DIR) + "' && timeout 300 sbatch --wait --array=0-2 scenarios/sweeps/slurm-array.sh '" +
                             spec.string() + "' '" + (w / "out").string() + "' > /dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     EXPECT_EQ(rows(w / "out" / "results.csv").size(), 24u);
