@@ -222,8 +222,11 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     auto hw_forward = [&]() {
         for (int k = 0; k < boot.dim; ++k) xcodes[k] = to_code(x[k], t0.bits_in());
         feed_inputs(0, -1, 0, xcodes.data());
+        const bool layer_phases = boot.arg("trace_detail", 0) != 0;
         for (int l = 0; l < L; ++l) {
             LayerPlan& lp = plan[l];
+            std::optional<Phase> ph;
+            if (layer_phases) ph.emplace(hal, "forward layer " + std::to_string(l));
             for (const auto& pt : lp.parts) {  // all parts at once
                 set_part(lp, pt);
                 tiles[pt.tile].start_vmm(pt.in_off, pt.y_off, fs_fwd);
@@ -260,6 +263,8 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
         float in_scale = 1.0f;
         for (int l = L - 1; l >= 0; --l) {
             LayerPlan& lp = plan[l];
+            std::optional<Phase> ph;
+            if (boot.arg("trace_detail", 0) != 0) ph.emplace(hal, "backward layer " + std::to_string(l));
             TileDriver& at = tiles[lp.act_tile];
             const float m = at.digital(kOpScaleByDeriv, a_code[l], std::uint32_t(lp.n_out), lp.err_off, lp.d8_off, lp.d4_off,
                                        lp.deriv_off, in_scale, 1.0f);

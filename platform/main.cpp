@@ -142,7 +142,13 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
     print_summary(std::cout, s, r);
     std::cout << "\n  wall-clock " << wall_s << " s\n  outputs:\n    " << (out / "summary.json").string() << "\n    "
               << (out / "power.csv").string() << "\n";
-    if (s.write_trace) std::cout << "    " << (out / "trace.json").string() << "\n";
+    if (s.write_trace) {
+        std::cout << "    " << (out / "trace.json").string();
+        if (r.trace_dropped)
+            std::cout << "  (" << r.trace_dropped << " events past the " << s.trace_max_events
+                      << "-event cap were dropped: the timeline ends early; raise /outputs/trace_max_events)";
+        std::cout << "\n";
+    }
     if (s.write_vcd) std::cout << "    " << (out / "waves.vcd").string() << "\n";
     std::cout << "    " << (out / "report.html").string() << "\n";
     if (r.interrupted) return 130;

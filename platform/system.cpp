@@ -1,6 +1,7 @@
 #include "platform/system.h"
 
 #include <filesystem>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -280,6 +281,21 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         t_prev = t_end;
     }
     r.power = ledger.power_table();
+    // Internal invariants: every energy view is the same ledger, and time only moves forward.
+    // A broken one is a simulator bug (exit code 3), never a guest's fault.
+    {
+        double by_kernel = 0, in_bins = 0;
+        for (const auto& row : ledger.rows()) by_kernel += row.energy_pj;
+        for (const auto& b : r.power.bins)
+            for (double e : b) in_bins += e;
+        const double total = ledger.total_pj();
+        if (!(std::abs(by_kernel - total) <= 1e-9 * std::max(1.0, total)) ||
+            !(std::abs(in_bins - total) <= 1e-9 * std::max(1.0, total)))
+            throw std::logic_error("ledger views disagree: rows " + std::to_string(by_kernel) + " pJ, bins " +
+                                   std::to_string(in_bins) + " pJ, total " + std::to_string(total) + " pJ");
+        if (!(r.sim_time_ns >= 0) || !std::isfinite(total) || total < 0)
+            throw std::logic_error("simulated time or energy is not a finite non-negative number");
+    }
     // Power counter tracks for the timeline: total and per tile, one value per window.
     if (timeline.enabled()) {
         const int total_track = timeline.track("power", "total");

@@ -33,8 +33,12 @@ inline Run xbar(const std::string& args, const std::filesystem::path& work) {
     return {WIFEXITED(rc) ? WEXITSTATUS(rc) : -1, slurp(work / "stdout.txt"), slurp(work / "stderr.txt")};
 }
 
+// A fresh scratch folder for one test (this process only).
+inline std::filesystem::path scratch_path(const std::string& name) {
+    return std::filesystem::temp_directory_path() / ("xbar-e2e-" + std::to_string(::getpid())) / name;
+}
 inline std::filesystem::path scratch(const std::string& name) {
-    auto p = std::filesystem::temp_directory_path() / ("xbar-e2e-" + std::to_string(::getpid())) / name;
+    auto p = scratch_path(name);
     std::filesystem::remove_all(p);
     return p;
 }

@@ -10,7 +10,10 @@ TEST(Compare, EightBitRatiosMatchThePaper) {
     const auto w = e2e::scratch("compare8");
     const auto r = e2e::xbar("compare scenarios/paper/compare-8bit.json -j 2 --out '" + (w / "out").string() + "'", w);
     ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
-    EXPECT_TRUE(std::filesystem::exists(w / "out" / "compare.csv"));
+    for (const char* f : {"compare.csv", "compare.json", "report.html"}) EXPECT_TRUE(std::filesystem::exists(w / "out" / f)) << f;
+    for (const char* v : {"analog_reram", "digital_reram", "sram"})
+        for (const char* f : {"summary.json", "power.csv", "trace.json", "waves.vcd", "report.html"})
+            EXPECT_TRUE(std::filesystem::exists(w / "out" / v / f)) << v << "/" << f;
     const auto c = nlohmann::json::parse(e2e::slurp(w / "out" / "compare.json"));
     std::map<std::string, nlohmann::json> v;
     for (const auto& row : c["variants"]) v[row["variant"]] = row;

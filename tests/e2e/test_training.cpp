@@ -16,6 +16,8 @@ double last(const nlohmann::json& s, const char* key) { return s["training"]["ep
 
 TEST(Training, AnalogIdealTracksItsFloatTwin) {
     const auto s = train("digits-analog-ideal");
+    for (const char* f : {"summary.json", "power.csv", "trace.json", "waves.vcd", "report.html"})
+        EXPECT_TRUE(std::filesystem::exists(e2e::scratch_path("digits-analog-ideal") / "out" / f)) << f;
     ASSERT_EQ(s["training"]["epochs"].size(), 10u);
     EXPECT_GE(last(s, "float_test_accuracy"), 0.95);
     EXPECT_NEAR(last(s, "test_accuracy"), last(s, "float_test_accuracy"), 0.02);
