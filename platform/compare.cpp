@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "platform/files.h"
 #include "platform/report.h"
 
 namespace xbar::platform {
@@ -27,22 +28,10 @@ const std::vector<std::string>& variant_names() {
 
 namespace {
 
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
 double kernel_field(const json& s, const char* kernel, const char* field) {
     for (const auto& k : s["kernels"])
         if (k["tile"] == "tile0" && k["kernel"] == kernel) return k[field].get<double>();
     return 0.0;
-}
-
-void write_atomically(const fs::path& p, const std::string& text) {
-    const fs::path tmp = p.string() + ".part";
-    std::ofstream(tmp, std::ios::binary) << text;
-    fs::rename(tmp, p);
 }
 
 }  // namespace
@@ -54,10 +43,10 @@ int run_compare(const CompareOptions& o) {
     auto worker = [&] {
         for (std::size_t i; (i = next++) < o.variants.size();) {
             const fs::path dir = fs::path(o.out) / o.variants[i];
-            std::string cmd = quote(o.self) + " run " + quote(o.scenario) + " --variant " + o.variants[i] + " --out " +
-                              quote(dir.string()) + " --force";
+            std::string cmd = shell_quote(o.self) + " run " + shell_quote(o.scenario) + " --variant " + o.variants[i] + " --out " +
+                              shell_quote(dir.string()) + " --force";
             if (o.seed) cmd += " --seed " + std::to_string(*o.seed);
-            cmd += " > " + quote((fs::path(o.out) / (o.variants[i] + ".log")).string()) + " 2>&1";
+            cmd += " > " + shell_quote((fs::path(o.out) / (o.variants[i] + ".log")).string()) + " 2>&1";
             const int rc = std::system(cmd.c_str());
             codes[i] = WIFEXITED(rc) ? WEXITSTATUS(rc) : 3;
         }
@@ -107,8 +96,8 @@ int run_compare(const CompareOptions& o) {
         rows.push_back(r);
     }
     json out{{"schema_version", 1}, {"scenario", o.scenario}, {"variants", rows}};
-    write_atomically(fs::path(o.out) / "compare.json", out.dump(2) + "\n");
-    write_atomically(fs::path(o.out) / "report.html", render_compare_report(out, sums));
+    write_file_atomically(fs::path(o.out) / "compare.json", out.dump(2) + "\n");
+    write_file_atomically(fs::path(o.out) / "report.html", render_compare_report(out, sums));
 
     // CSV with a fixed column order.
     const std::vector<std::string> cols{"variant", "vmm_latency_ns", "vmm_energy_nj", "mvm_latency_ns", "mvm_energy_nj",
@@ -127,7 +116,7 @@ int run_compare(const CompareOptions& o) {
         }
         csv << "\n";
     }
-    write_atomically(fs::path(o.out) / "compare.csv", csv.str());
+    write_file_atomically(fs::path(o.out) / "compare.csv", csv.str());
 
     char buf[256];
     std::cout << "xbar-vp compare " << o.scenario << "\n\n";

@@ -14,6 +14,7 @@
 
 #include "platform/compare.h"
 #include "platform/datasets.h"
+#include "platform/files.h"
 #include "platform/report.h"
 #include "platform/sweep.h"
 #include "platform/results.h"
@@ -67,16 +68,6 @@ constexpr const char* kUsage =
 struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
-
-void write_file_atomically(const fs::path& path, const std::string& text) {
-    const fs::path tmp = path.string() + ".part";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << text;
-        if (!out) throw std::runtime_error("cannot write " + tmp.string());
-    }
-    fs::rename(tmp, path);
-}
 
 int cmd_validate(const std::string& file) {
     const Scenario s = load_scenario(file);

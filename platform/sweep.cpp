@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "platform/files.h"
 #include "platform/scenario.h"
 
 namespace xbar::platform {
@@ -23,12 +24,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
-
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
 
 std::string cell(const json& v) {
     if (v.is_string()) return v.get<std::string>();
@@ -195,8 +190,8 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
                 if (f.is_relative()) d[ptr] = fs::absolute(fs::path(spec.scenario).parent_path() / f).lexically_normal().string();
             }
             std::ofstream(dir / "scenario.json") << d.dump(2) << "\n";
-            const std::string cmd = quote(o.self) + " run " + quote((dir / "scenario.json").string()) + " --out " +
-                                    quote((dir / "run").string()) + " --force > " + quote((dir / "log.txt").string()) + " 2>&1";
+            const std::string cmd = shell_quote(o.self) + " run " + shell_quote((dir / "scenario.json").string()) + " --out " +
+                                    shell_quote((dir / "run").string()) + " --force > " + shell_quote((dir / "log.txt").string()) + " 2>&1";
             const int rc = std::system(cmd.c_str());
             const int code = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
             if (code == 130 || code >= 128) {  // interrupted: leave the point to be redone on resume
@@ -258,9 +253,7 @@ int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out) {
     std::ostringstream os;
     os << head << "\n";
     for (const auto& [id, line] : rows) os << line << "\n";
-    const fs::path tmp = fs::path(out) / "results.csv.part";
-    std::ofstream(tmp) << os.str();
-    fs::rename(tmp, fs::path(out) / "results.csv");
+    write_file_atomically(fs::path(out) / "results.csv", os.str());
     std::vector<std::size_t> missing;
     for (std::size_t id = 0; id < total; ++id)
         if (!rows.count(id)) missing.push_back(id);
