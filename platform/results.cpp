@@ -39,10 +39,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
     {
         // Power: windows of the ledger's bin width; peak over windows, average over the run.
         double peak = 0, total = 0;
-        const std::size_t n = r.power.bins.empty() ? 0 : r.power.bins[0].size();
-        for (std::size_t b = 0; b < n; ++b) {
-            double e = 0;
-            for (const auto& s2 : r.power.bins) e += s2[b];
+        for (const double e : r.power.window_totals()) {
             total += e;
             peak = std::max(peak, e / double(r.power.bin_ps) * 1e3);
         }
@@ -127,13 +124,11 @@ std::string power_csv(const RunResult& r) {
     std::string out = "t_start_us,t_end_us,total_mw";
     for (const auto& s : r.power.streams) out += "," + s + "_mw";
     out += "\n";
-    const std::size_t n = r.power.bins.empty() ? 0 : r.power.bins[0].size();
+    const auto totals = r.power.window_totals();
     const double w = double(r.power.bin_ps);
     char buf[96];
-    for (std::size_t b = 0; b < n; ++b) {
-        double e = 0;
-        for (const auto& s : r.power.bins) e += s[b];
-        std::snprintf(buf, sizeof buf, "%.17g,%.17g,%.17g", b * w * 1e-6, (b + 1) * w * 1e-6, e / w * 1e3);
+    for (std::size_t b = 0; b < totals.size(); ++b) {
+        std::snprintf(buf, sizeof buf, "%.17g,%.17g,%.17g", b * w * 1e-6, (b + 1) * w * 1e-6, totals[b] / w * 1e3);
         out += buf;
         for (const auto& s : r.power.bins) {
             std::snprintf(buf, sizeof buf, ",%.17g", s[b] / w * 1e3);  // pJ / ps = W

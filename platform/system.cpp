@@ -299,18 +299,16 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     // Power counter tracks for the timeline: total and per tile, one value per window.
     if (timeline.enabled()) {
         const int total_track = timeline.track("power", "total");
-        const std::size_t n = r.power.bins.empty() ? 0 : r.power.bins[0].size();
+        const auto totals = r.power.window_totals();
         const double w = double(r.power.bin_ps);
-        for (std::size_t b = 0; b < n; ++b) {
+        for (std::size_t b = 0; b < totals.size(); ++b) {
             std::map<std::string, double> per_owner;
-            double tot = 0;
             for (std::size_t k = 0; k < r.power.streams.size(); ++k) {
                 const std::string& st = r.power.streams[k];
                 per_owner[st.substr(0, st.find('.'))] += r.power.bins[k][b];
-                tot += r.power.bins[k][b];
             }
             const std::uint64_t t = std::uint64_t(b) * r.power.bin_ps;
-            timeline.counter(total_track, "power_mw", t, tot / w * 1e3);
+            timeline.counter(total_track, "power_mw", t, totals[b] / w * 1e3);
             for (const auto& [owner, e] : per_owner) timeline.counter(total_track, owner + "_mw", t, e / w * 1e3);
         }
     }

@@ -77,6 +77,13 @@ void Ledger::coarsen() {
 
 PowerTable Ledger::power_table() const { return {m_bin_ps, m_streams, m_bins}; }
 
+std::vector<double> PowerTable::window_totals() const {
+    std::vector<double> t(windows(), 0.0);
+    for (const auto& b : bins)
+        for (std::size_t i = 0; i < b.size(); ++i) t[i] += b[i];
+    return t;
+}
+
 std::vector<LedgerRow> Ledger::rows() const {
     std::vector<LedgerRow> out;
     for (ActionId id = 0; id < m_defs.size(); ++id)
@@ -108,8 +115,8 @@ std::vector<PowerSample> Ledger::power(std::uint64_t window_ps, std::uint64_t t_
     const std::size_t per = static_cast<std::size_t>(window_ps / m_bin_ps);
     std::vector<PowerSample> out(n);
     for (std::size_t i = 0; i < n; ++i) out[i] = {i * window_ps, (i + 1) * window_ps, 0.0};
-    for (const auto& bins : m_bins)
-        for (std::size_t b = 0; b < bins.size(); ++b) out[b / per].energy_pj += bins[b];
+    const auto totals = power_table().window_totals();
+    for (std::size_t b = 0; b < totals.size(); ++b) out[b / per].energy_pj += totals[b];
     return out;
 }
 

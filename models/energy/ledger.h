@@ -44,6 +44,9 @@ struct PowerTable {
     std::uint64_t bin_ps = 0;
     std::vector<std::string> streams;         // "owner.component"
     std::vector<std::vector<double>> bins;    // [stream][bin] energy (pJ); all streams equally long
+
+    std::size_t windows() const { return bins.empty() ? 0 : bins[0].size(); }
+    std::vector<double> window_totals() const;  // energy (pJ) per bin, all streams
 };
 
 class Ledger {
