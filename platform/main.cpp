@@ -69,6 +69,14 @@ struct UsageError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// "a,b,c" -> {"a", "b", "c"} (an empty item stays, and is then rejected as an unknown name).
+std::vector<std::string> split_commas(const std::string& list) {
+    std::vector<std::string> out;
+    for (std::string rest = list + ","; !rest.empty(); rest.erase(0, rest.find(',') + 1))
+        out.push_back(rest.substr(0, rest.find(',')));
+    return out;
+}
+
 int cmd_validate(const std::string& file) {
     const Scenario s = load_scenario(file);
     std::cout << s.effective.dump(2) << "\n" << file << ": valid\n";
@@ -211,8 +219,7 @@ int dispatch(int argc, char** argv) {
     }
     for (const char* key : {"variant", "variants"})
         if (vm.count(key))
-            for (std::string rest = vm[key].as<std::string>() + ","; !rest.empty(); rest.erase(0, rest.find(',') + 1)) {
-                const std::string v = rest.substr(0, rest.find(','));
+            for (const std::string& v : split_commas(vm[key].as<std::string>())) {
                 const auto& names = variant_names();
                 if (std::find(names.begin(), names.end(), v) == names.end())
                     throw UsageError("unknown variant '" + v + "' (valid: analog_reram, digital_reram, sram)");
@@ -223,11 +230,7 @@ int dispatch(int argc, char** argv) {
         o.self = fs::read_symlink("/proc/self/exe").string();
         o.scenario = file;
         o.variants = variant_names();
-        if (vm.count("variants")) {
-            o.variants.clear();
-            for (std::string rest = vm["variants"].as<std::string>() + ","; !rest.empty(); rest.erase(0, rest.find(',') + 1))
-                o.variants.push_back(rest.substr(0, rest.find(',')));
-        }
+        if (vm.count("variants")) o.variants = split_commas(vm["variants"].as<std::string>());
         o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
         o.out = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("traces") / (s.name + "-compare")).string();
         if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
