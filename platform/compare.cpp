@@ -44,7 +44,7 @@ int run_compare(const CompareOptions& o) {
         for (std::size_t i; (i = next++) < o.variants.size();) {
             const fs::path dir = fs::path(o.out) / o.variants[i];
             std::string cmd = shell_quote(o.self) + " run " + shell_quote(o.scenario) + " --variant " + o.variants[i] + " --out " +
-                              shell_quote(dir.string()) + " --force";
+                              shell_quote(dir.string());
             if (o.seed) cmd += " --seed " + std::to_string(*o.seed);
             cmd += " > " + shell_quote((fs::path(o.out) / (o.variants[i] + ".log")).string()) + " 2>&1";
             const int rc = std::system(cmd.c_str());

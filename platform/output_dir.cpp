@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -142,6 +143,7 @@ void clean_stale(const fs::path& parent, const std::string& name, const fs::path
 void check_destination(const fs::path& dest, const std::string& command, const std::vector<std::string>& planned) {
     const std::string shown = dest.string();
     if (shown.empty()) throw UsageError(command + ": --out: expected a folder, got an empty path");
+    if (shown.find('\0') != std::string::npos) throw UsageError(command + ": --out: the path contains a NUL byte");
     const fs::path abs = normalised(dest);
     std::error_code ec;
     const fs::path canon = fs::weakly_canonical(abs, ec);
@@ -232,6 +234,9 @@ StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& c
     std::string templ = (parent / ("." + m_dest.filename().string() + kTmpInfix + "XXXXXX")).string();
     if (!::mkdtemp(templ.data())) throw_os(command + ": cannot create a folder in " + parent.string(), errno);
     m_tmp = templ;
+    const mode_t mask = ::umask(0);  // mkdtemp gives 0700; a result folder is 0777 & ~umask like any other
+    ::umask(mask);
+    ::chmod(m_tmp.c_str(), 0777 & ~mask);
     write_marker();
 }
 

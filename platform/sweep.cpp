@@ -191,7 +191,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
             }
             std::ofstream(dir / "scenario.json") << d.dump(2) << "\n";
             const std::string cmd = shell_quote(o.self) + " run " + shell_quote((dir / "scenario.json").string()) + " --out " +
-                                    shell_quote((dir / "run").string()) + " --force > " + shell_quote((dir / "log.txt").string()) + " 2>&1";
+                                    shell_quote((dir / "run").string()) + " > " + shell_quote((dir / "log.txt").string()) + " 2>&1";
             const int rc = std::system(cmd.c_str());
             const int code = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128 + (WIFSIGNALED(rc) ? WTERMSIG(rc) : 0);
             if (code == 130 || code >= 128) {  // interrupted: leave the point to be redone on resume
