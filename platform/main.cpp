@@ -1,6 +1,7 @@
 // xbar-vp command line: run | validate a scenario.
 // Exit codes: 0 success, 2 bad input (scenario, CLI), 3 internal error, 4 firmware (guest) failure.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -292,6 +293,12 @@ int sc_main(int argc, char** argv) {
     } catch (const IoError& e) {
         std::cerr << "xbar-vp: " << e.what() << " (the previous result, if any, is unchanged)\n";
         return 3;
+    } catch (const std::filesystem::filesystem_error& e) {
+        // The OS refused a folder operation: a full or failing disk is exit 3, anything else
+        // (permission denied, a file where a folder should be) is the environment's, exit 2.
+        const int err = e.code().value();
+        std::cerr << "xbar-vp: " << e.what() << "\n";
+        return err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO || err == EROFS ? 3 : 2;
     } catch (const std::exception& e) {
         std::cerr << "xbar-vp: internal error: " << e.what() << "\n";
         return 3;
