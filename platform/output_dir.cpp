@@ -222,7 +222,9 @@ std::vector<std::string> remove_own_folder(const fs::path& dir) {
 StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& command, const std::vector<std::string>& planned)
     : m_kind(std::move(kind)) {
     check_destination(dest, command, planned);
+    std::error_code canon_ec;
     m_dest = normalised(dest);
+    if (const fs::path c = fs::weakly_canonical(m_dest, canon_ec); !canon_ec) m_dest = c;  // a symlink: its target
     const fs::path parent = m_dest.parent_path();
     std::error_code ec;
     fs::create_directories(parent, ec);
