@@ -1,5 +1,6 @@
 #pragma once
 // Helpers for end-to-end tests: run the xbar-vp binary, read its outputs.
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -44,5 +45,20 @@ inline std::filesystem::path scratch(const std::string& name) {
 }
 
 inline nlohmann::json summary(const std::filesystem::path& dir) { return nlohmann::json::parse(slurp(dir / "summary.json")); }
+
+// Energy of one analog read with the paper's nominal activity, written out from M18 Table I and
+// §IV (reference/marinella2018.md §1.8) for `in` driven lines and `out` converted lines of the
+// 1024 x 1024 8-bit core: Eq. 3 (the lines are the full 1024-cell columns), 170 + 35 pJ of
+// temporal drivers per 1024 rows, 12 uA integrators for the 127 ns window, 20 uA comparators for
+// the 256 ns ramp, and the core-edge wire per value moved (periphery 1024 x 72.7 um2, §IV unit
+// areas).
+inline double analog_read_nj(double in, double out) {
+    const double c_line = 1024 * (200e-18 * 0.064 + 35e-18), v = 0.785;
+    const double array = 0.5 * 7 * in * 2 * c_line * v * v + 0.5 * in * out * 127 * 2 * 1e-9 * v * 1e-9;
+    const double drivers = in * (170e-12 + 35e-12) / 1024;
+    const double integrators = out * 127e-9 * 12e-6 * 1.8, adc = out * 256e-9 * 20e-6 * 1.8;
+    const double link = (in + out) * 200e-18 * std::sqrt(1024 * 72.7) * 0.8 * 0.8;
+    return (array + drivers + integrators + adc + link) * 1e9;
+}
 
 }  // namespace e2e

@@ -1,4 +1,5 @@
-// `xbar-vp compare` reproduces the reference's comparison (Marinella 2018 §2.5) within 5 %.
+// `xbar-vp compare` reproduces the reference's comparison (Marinella 2018 §2.5); each tolerance is
+// just above the deviation the model shows (noted next to it, the README calibration table).
 #include <map>
 #include <tuple>
 
@@ -18,19 +19,25 @@ TEST(Compare, EightBitRatiosMatchThePaper) {
     std::map<std::string, nlohmann::json> v;
     for (const auto& row : c["variants"]) v[row["variant"]] = row;
     ASSERT_EQ(v.size(), 3u);
-    auto within = [](double a, double b) { return std::abs(a - b) <= 0.05 * b; };
-    EXPECT_TRUE(within(v["digital_reram"]["energy_vs_analog"], 270.0)) << v["digital_reram"];
-    EXPECT_TRUE(within(v["digital_reram"]["latency_vs_analog"], 540.0)) << v["digital_reram"];
-    EXPECT_TRUE(within(v["digital_reram"]["area_vs_analog"], 1.8)) << v["digital_reram"];
-    EXPECT_TRUE(within(v["sram"]["energy_vs_analog"], 430.0)) << v["sram"];
-    EXPECT_TRUE(within(v["sram"]["latency_vs_analog"], 34.0)) << v["sram"];
-    EXPECT_TRUE(within(v["sram"]["area_vs_analog"], 11.0)) << v["sram"];
-    EXPECT_TRUE(within(v["digital_reram"]["cycle_energy_nj"], 7520.0));
-    EXPECT_TRUE(within(v["sram"]["cycle_energy_nj"], 12010.0));
+    auto within = [](double a, double b, double rel) { return std::abs(a - b) <= rel * b; };
+    EXPECT_TRUE(within(v["digital_reram"]["energy_vs_analog"], 270.0, 0.01)) << v["digital_reram"];    // 268.3 (-0.64 %)
+    EXPECT_TRUE(within(v["digital_reram"]["latency_vs_analog"], 540.0, 0.005)) << v["digital_reram"];  // 540.6 (+0.12 %)
+    EXPECT_TRUE(within(v["sram"]["energy_vs_analog"], 430.0, 0.025)) << v["sram"];                     // 421.5 (-1.97 %)
+    // Areas: the printed 1.8x / 11x are Table II's 137,000 / 75,000 and 836,000 / 75,000 rounded;
+    // against those the model's 74,445 um2 periphery gives 1.840 (+0.75 %) and 11.22 (+0.69 %).
+    EXPECT_TRUE(within(v["digital_reram"]["area_vs_analog"], 137000.0 / 75000, 0.01)) << v["digital_reram"];
+    EXPECT_TRUE(within(v["sram"]["area_vs_analog"], 836000.0 / 75000, 0.01)) << v["sram"];
+    // SRAM latency: the tables' 44 us cycle rounds 11 reads of 8 Mbit / (64 x 64 bits) x 2 ns =
+    // 45.056 us (README: 45.1 us, 35x), so the ratio is asserted at 45.056 us / 1.2804 us.
+    EXPECT_TRUE(within(v["sram"]["latency_vs_analog"], 11 * 4.096 / 1.2804, 0.001)) << v["sram"];  // 35.195
+    EXPECT_TRUE(within(v["digital_reram"]["cycle_energy_nj"], 7520.0, 0.01));  // 7482.3 (-0.50 %)
+    EXPECT_TRUE(within(v["sram"]["cycle_energy_nj"], 12010.0, 0.025));         // 11756.8 (-2.11 %)
 }
 
 TEST(Compare, ReducedPrecisionDigitalBaselines) {
     const auto w = e2e::scratch("compare42");
+    // Measured: ReRAM 5458.5 (-2.18 %) / 4236.0 nJ (-2.40 %), SRAM 9816.2 (-3.29 %) / 8650.8 nJ
+    // (-3.56 %), below the table by the cross-core formula (tests/unit/test_digital_calibration.cpp).
     for (const auto& [b, reram, sram] : {std::tuple{4, 5580.0, 10150.0}, std::tuple{2, 4340.0, 8970.0}}) {
         const auto out = w / std::to_string(b);
         const auto r = e2e::xbar("compare scenarios/paper/compare-" + std::to_string(b) +
@@ -38,8 +45,8 @@ TEST(Compare, ReducedPrecisionDigitalBaselines) {
                                  w / ("r" + std::to_string(b)));
         ASSERT_EQ(r.exit_code, 0) << r.err;
         const auto c = nlohmann::json::parse(e2e::slurp(out / "compare.json"));
-        EXPECT_NEAR(c["variants"][0]["cycle_energy_nj"].get<double>(), reram, 0.05 * reram) << b;
-        EXPECT_NEAR(c["variants"][1]["cycle_energy_nj"].get<double>(), sram, 0.05 * sram) << b;
+        EXPECT_NEAR(c["variants"][0]["cycle_energy_nj"].get<double>(), reram, (b == 4 ? 0.025 : 0.03) * reram) << b;
+        EXPECT_NEAR(c["variants"][1]["cycle_energy_nj"].get<double>(), sram, 0.04 * sram) << b;
     }
 }
 

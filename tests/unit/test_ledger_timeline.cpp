@@ -44,9 +44,14 @@ TEST(Ledger, LongRunsCoarsenTheBinsButKeepTheTotal) {
     energy::Ledger l(1000, 8);  // 1 ns bins, at most 8 of them
     const auto a = l.define("t", "c", "x", 2.0, "test");
     for (std::uint64_t k = 0; k < 100; ++k) l.add(a, energy::Kernel::vmm, 1.0, k * 1000, k * 1000 + 500);
-    EXPECT_GE(l.bin_ps(), 100000u / 8);  // 100 ns of activity in at most 8 bins
+    // 99.5 ns of activity in at most 8 bins: the width doubles from 1 ns until 8 bins cover it,
+    // 16 ns (8 ns bins would need 13).
+    EXPECT_EQ(l.bin_ps(), 16000u);
     const auto table = l.power_table();
-    EXPECT_LE(table.bins[0].size(), 8u);
+    // Each 16 ns bin holds 16 of the 2 pJ events; the seventh holds the last 4 (96..99 ns).
+    ASSERT_EQ(table.bins[0].size(), 7u);
+    for (std::size_t k = 0; k < 6; ++k) EXPECT_NEAR(table.bins[0][k], 32.0, 1e-9) << k;
+    EXPECT_NEAR(table.bins[0][6], 8.0, 1e-9);
     double sum = 0;
     for (double e : table.bins[0]) sum += e;
     EXPECT_NEAR(sum, 200.0, 1e-9);
