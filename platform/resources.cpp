@@ -25,6 +25,10 @@ namespace {
 //   train_mlp digits 64-36-10 (26,500 kernels per epoch): 1 epoch 17.7 MB, 2 epochs 24.3 MB
 //   train_mlp fashion (70,000 x 785-byte records staged), 10 samples ....... 189.5 MB
 //   validate with the TaOx tables (2 x 501 x 501 entries, 3.9 MB text each) 19.8 MB
+//   4096^2 paper_kernels: analytic device 273.8 MB, TaOx LUT 282.6 MB, TaOx LUT with 4 carry
+//   cells 548.1 MB (this estimate: 285.2, 295.3 and 569.7 MB: within 5 %, never below)
+// The device models keep no per-cell state beyond the digit arrays (analytic and LUT devices
+// hold per-column scratch and, for a LUT, a float copy of both tables per digit array).
 // Hence 4 bytes per analog cell and digit array, 1 per digital cell, 12 per staged weight
 // (firmware vector, DRAM, tile copy), ~480 per trace event (stored event plus its trace.json
 // text twice), ~250 per kernel in the energy ledger, ~3.2 copies of a staged dataset.
