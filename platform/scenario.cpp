@@ -30,7 +30,7 @@ A traced() { return {{"/outputs/trace", {true}}}; }
 
 const std::vector<FieldSpec>& scenario_fields() {
     static const std::vector<FieldSpec> f = {
-        {"/name", Type::string, 0, 0, {}, nullptr, "", "run name; default: the file name without .json"},
+        {"/name", Type::string, 0, 0, {}, nullptr, "", "run name, the output folder's name: 1 to 100 bytes, no control characters, no / or \\, no leading dot; default: the file name without .json"},
         {"/seed", Type::integer, 0, 9007199254740991.0, {}, 1, "", "seed of every random draw (firmware data, noise)"},
         {"/firmware/program", Type::string, 0, 0, {"quickstart", "paper_kernels", "train_mlp", "fault_demo"}, "quickstart", "", "firmware program the host boots (fault_demo misbehaves on purpose)"},
         {"/firmware/fault", Type::integer, 0, 2, {}, 0, "", "fault_demo: 0 unmapped read, 1 unknown tile command, 2 weight fetch from an unmapped address", program("fault_demo")},
