@@ -1,22 +1,43 @@
 #include "platform/datasets.h"
 
+#include <fcntl.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <sstream>
 
+#include "platform/errors.h"
+#include "platform/files.h"
+
 namespace xbar::platform {
 
 namespace {
+// Largest decompressed dataset file (Fashion-MNIST's training images are 47 MB).
+constexpr std::size_t kMaxDatasetBytes = 512u << 20;
+
+// A regular file (never blocks on a FIFO, a device or a folder), gzip or plain, at most
+// kMaxDatasetBytes once decompressed.
 std::string read_gz(const std::string& path) {
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f) throw DatasetError(path + ": cannot open the file (does it exist?)");
+    try {
+        check_input_file(path, "dataset");
+    } catch (const InputError& e) {
+        throw DatasetError(e.what());
+    }
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    gzFile f = fd < 0 ? nullptr : gzdopen(fd, "rb");
+    if (!f) {
+        if (fd >= 0) ::close(fd);
+        throw DatasetError(path + ": cannot open the file (does it exist?)");
+    }
     std::string out;
     char buf[65536];
     int n;
-    while ((n = gzread(f, buf, sizeof buf)) > 0) out.append(buf, std::size_t(n));
+    while ((n = gzread(f, buf, sizeof buf)) > 0 && out.size() <= kMaxDatasetBytes) out.append(buf, std::size_t(n));
     const bool err = n < 0;
     gzclose(f);
     if (err) throw DatasetError(path + ": read error (truncated or corrupt gzip?)");
+    if (out.size() > kMaxDatasetBytes)
+        throw DatasetError(path + ": larger than " + std::to_string(kMaxDatasetBytes >> 20) + " MiB once decompressed");
     return out;
 }
 }  // namespace

@@ -22,6 +22,7 @@
 #include "platform/files.h"
 #include "platform/output_dir.h"
 #include "platform/report.h"
+#include "platform/resources.h"
 #include "platform/sweep.h"
 #include "platform/results.h"
 #include "platform/scenario.h"
@@ -65,6 +66,9 @@ constexpr const char* kUsage =
     "  merge DIR... --out DIR\n"
     "                      combine shard folders into one results.csv and list missing points\n"
     "  validate SCENARIO   check a scenario and print it with defaults filled in\n"
+    "                      (run, validate, compare: --strict makes fields without effect errors;\n"
+    "                      --max-memory SIZE, e.g. 8G, caps the estimated memory, default half\n"
+    "                      of the available memory)\n"
     "  schema              print every scenario field (type, range, default, unit, meaning)\n"
     "\n"
     "options:\n"
@@ -79,7 +83,7 @@ const std::map<std::string, std::set<std::string>>& command_options() {
         {"run", {"out", "seed", "variant", "trace-level", "power-window", "strict", "max-memory"}},
         {"validate", {"strict", "max-memory"}},
         {"compare", {"out", "seed", "variants", "jobs", "strict", "max-memory"}},
-        {"sweep", {"out", "jobs", "shard", "force", "retry-failed", "no-retry-failed", "strict", "max-memory"}},
+        {"sweep", {"out", "jobs", "shard", "force", "retry-failed", "no-retry-failed"}},
         {"merge", {"out"}},
         {"schema", {}},
     };
@@ -106,29 +110,33 @@ std::vector<std::string> split_commas(const std::string& list) {
     return out;
 }
 
-int cmd_validate(const std::string& file) {
+// --max-memory SIZE, or half of what this machine has available.
+std::uint64_t memory_limit(const po::variables_map& vm) {
+    return vm.count("max-memory") ? parse_memory_size(vm["max-memory"].as<std::string>()) : default_memory_limit();
+}
+
+// Warnings once (errors with --strict), then the memory bound: both before any simulation.
+void check_before_running(const Scenario& s, const po::variables_map& vm) {
+    report_warnings(s, vm.count("strict") > 0, std::cerr);
+    check_memory(s, memory_limit(vm));
+}
+
+int cmd_validate(const std::string& file, const po::variables_map& vm) {
     const Scenario s = load_scenario(file);
+    check_before_running(s, vm);
     std::cout << s.effective.dump(2) << "\n" << file << ": valid\n";
     return 0;
 }
 
 int cmd_run(const std::string& file, const po::variables_map& vm) {
     Scenario s = load_scenario(file);
-    if (vm.count("seed")) {
-        s.seed = vm["seed"].as<std::uint64_t>();
-        s.effective["seed"] = s.seed;
-    }
-    if (vm.count("trace-level") || vm.count("power-window")) {  // output options, re-validated
-        nlohmann::json doc = s.effective;
-        if (vm.count("trace-level")) doc["outputs"]["trace_level"] = vm["trace-level"].as<std::string>();
-        if (vm.count("power-window")) doc["outputs"]["power_window_ns"] = vm["power-window"].as<double>();
-        s = parse_scenario(doc, file);
-    }
-    if (vm.count("variant")) {  // same scenario, another tile variant: re-validated like the file
-        nlohmann::json doc = s.effective;
-        doc["tile"]["variant"] = vm["variant"].as<std::string>();
-        s = parse_scenario(doc, file);
-    }
+    nlohmann::json overrides = nlohmann::json::object();  // CLI options, re-validated like the file
+    if (vm.count("seed")) overrides["seed"] = parse_seed_option(vm["seed"].as<std::string>());
+    if (vm.count("trace-level")) overrides["outputs"]["trace_level"] = vm["trace-level"].as<std::string>();
+    if (vm.count("power-window")) overrides["outputs"]["power_window_ns"] = vm["power-window"].as<double>();
+    if (vm.count("variant")) overrides["tile"]["variant"] = vm["variant"].as<std::string>();
+    if (!overrides.empty()) s = override_scenario(s, overrides);
+    check_before_running(s, vm);
     fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("traces") / s.name;
     out = out.lexically_normal();
     if (out.filename().empty() && out.has_parent_path()) out = out.parent_path();  // DIR/ and DIR/. are DIR
@@ -182,7 +190,7 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
 int dispatch(int argc, char** argv) {
     po::options_description opts;
     opts.add_options()("help,h", "")("version", "")("out", po::value<std::string>(), "")(
-        "seed", po::value<std::uint64_t>(), "")("force", "")("variant", po::value<std::string>(), "")(
+        "seed", po::value<std::string>(), "")("strict", "")("max-memory", po::value<std::string>(), "")("force", "")("variant", po::value<std::string>(), "")(
         "variants", po::value<std::string>(), "")("jobs,j", po::value<int>(), "")(
         "trace-level", po::value<std::string>(), "")("power-window", po::value<double>(), "")(
         "shard", po::value<std::string>(), "")("more", po::value<std::vector<std::string>>(), "")("command", po::value<std::string>(), "")(
@@ -253,6 +261,7 @@ int dispatch(int argc, char** argv) {
             }
     if (cmd == "compare") {
         const Scenario s = load_scenario(file);  // bad input fails here, before any child runs
+        check_before_running(s, vm);
         CompareOptions o;
         o.self = fs::read_symlink("/proc/self/exe").string();
         o.scenario = file;
@@ -260,10 +269,10 @@ int dispatch(int argc, char** argv) {
         if (vm.count("variants")) o.variants = split_commas(vm["variants"].as<std::string>());
         o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
         o.out = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("traces") / (s.name + "-compare")).string();
-        if (vm.count("seed")) o.seed = vm["seed"].as<std::uint64_t>();
+        if (vm.count("seed")) o.seed = parse_seed_option(vm["seed"].as<std::string>());
         return run_compare(o);
     }
-    return cmd == "run" ? cmd_run(file, vm) : cmd_validate(file);
+    return cmd == "run" ? cmd_run(file, vm) : cmd_validate(file, vm);
 }
 
 }  // namespace
@@ -284,11 +293,11 @@ int sc_main(int argc, char** argv) {
     } catch (const ScenarioError& e) {
         std::cerr << "xbar-vp: " << e.what() << "\n";
         return 2;
-    } catch (const DatasetError& e) {
-        std::cerr << "xbar-vp: dataset: " << e.what() << "\n";
-        return 2;
     } catch (const InputError& e) {
         std::cerr << "xbar-vp: " << e.what() << "\n";
+        return 2;
+    } catch (const DatasetError& e) {
+        std::cerr << "xbar-vp: dataset: " << e.what() << "\n";
         return 2;
     } catch (const IoError& e) {
         std::cerr << "xbar-vp: " << e.what() << " (the previous result, if any, is unchanged)\n";

@@ -8,34 +8,48 @@
 #include <sstream>
 
 #include "models/tile/regmap.h"
+#include "platform/errors.h"
+#include "platform/files.h"
+#include "platform/json_input.h"
 
 namespace xbar::platform {
 
 using nlohmann::json;
 using Type = FieldSpec::Type;
 
+namespace {
+// Conditions under which a field has an effect (FieldSpec::applies).
+using A = std::vector<Applies>;
+A program(const char* p) { return {{"/firmware/program", {p}}}; }
+const Applies kAnalogTile{"/tile/variant", {"analog_reram"}};
+A analog() { return {kAnalogTile}; }
+A device(const char* model) { return {kAnalogTile, {"/tile/device/model", {model}}}; }
+A carry() { return {kAnalogTile, {"/tile/carry/cells", {1}, true}}; }
+A traced() { return {{"/outputs/trace", {true}}}; }
+}  // namespace
+
 const std::vector<FieldSpec>& scenario_fields() {
     static const std::vector<FieldSpec> f = {
-        {"/name", Type::string, 0, 0, {}, nullptr, "", "run name; default: the file name without .json"},
+        {"/name", Type::string, 0, 0, {}, nullptr, "", "run name, the output folder's name: 1 to 100 bytes, no control characters, no / or \\, no leading dot; default: the file name without .json"},
         {"/seed", Type::integer, 0, 9007199254740991.0, {}, 1, "", "seed of every random draw (firmware data, noise)"},
         {"/firmware/program", Type::string, 0, 0, {"quickstart", "paper_kernels", "train_mlp", "fault_demo"}, "quickstart", "", "firmware program the host boots (fault_demo misbehaves on purpose)"},
-        {"/firmware/fault", Type::integer, 0, 2, {}, 0, "", "fault_demo: 0 unmapped read, 1 unknown tile command, 2 weight fetch from an unmapped address"},
-        {"/firmware/size", Type::integer, 1, 4096, {}, 256, "", "quickstart: matrix size n (n x n region of tile 0)"},
-        {"/firmware/vmm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked VMMs"},
-        {"/firmware/mvm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked MVMs"},
-        {"/firmware/layers", Type::integer_list, 1, 4096, {}, json::array({64, 36, 10}), "", "train_mlp: layer sizes, input first (2 to 8 entries)"},
-        {"/firmware/activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of the hidden layers (the reference uses sigmoid)"},
-        {"/firmware/output_activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of the output layer"},
-        {"/firmware/dataset", Type::string, 0, 0, {"digits", "fashion"}, "digits", "", "train_mlp: UCI 8x8 digits (datasets/uci-digits) or Fashion-MNIST 28x28 (Debian package dataset-fashion-mnist)"},
-        {"/firmware/batch_size", Type::integer, 1, 65536, {}, 1, "samples", "train_mlp: 1 = per-sample parallel OPU (the reference's mode); >1 = accumulate, then a serial update"},
-        {"/firmware/epochs", Type::integer, 1, 1000, {}, 10, "", "train_mlp: passes over the training set"},
-        {"/firmware/learning_rate", Type::number, 1e-6, 100, {}, 0.1, "", "train_mlp: SGD learning rate (batch 1)"},
-        {"/firmware/lr_decay", Type::number, 0.01, 1, {}, 1.0, "", "train_mlp: learning rate multiplied by this after every epoch"},
-        {"/firmware/train_limit", Type::integer, 0, 1e7, {}, 0, "samples", "train_mlp: use only the first N training samples (0 = all)"},
-        {"/firmware/test_limit", Type::integer, 0, 1e7, {}, 0, "samples", "train_mlp: use only the first N test samples (0 = all)"},
-        {"/firmware/fwd_fullscale", Type::number, 1e-3, 1e3, {}, 6.0, "", "train_mlp: forward ADC full scale (CrossSim sigmoid default +-6)"},
-        {"/firmware/bwd_fullscale", Type::number, 1e-3, 1e3, {}, 4.0, "", "train_mlp: backward ADC full scale, in units of max|delta| (CrossSim +-4)"},
-        {"/firmware/init_scale", Type::number, 0, 1, {}, 1.0, "", "train_mlp: initial weights uniform in +-init_scale/sqrt(fan-in + 1)"},
+        {"/firmware/fault", Type::integer, 0, 2, {}, 0, "", "fault_demo: 0 unmapped read, 1 unknown tile command, 2 weight fetch from an unmapped address", program("fault_demo")},
+        {"/firmware/size", Type::integer, 1, 4096, {}, 256, "", "quickstart: matrix size n (n x n region of tile 0)", program("quickstart")},
+        {"/firmware/vmm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked VMMs", program("quickstart")},
+        {"/firmware/mvm_count", Type::integer, 0, 1e7, {}, 1000, "", "quickstart: number of checked MVMs", program("quickstart")},
+        {"/firmware/layers", Type::integer_list, 1, 4096, {}, json::array({64, 36, 10}), "", "train_mlp: layer sizes, input first (2 to 8 entries)", program("train_mlp")},
+        {"/firmware/activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of the hidden layers (the reference uses sigmoid)", program("train_mlp")},
+        {"/firmware/output_activation", Type::string, 0, 0, {"sigmoid", "tanh", "relu"}, "sigmoid", "", "train_mlp: activation of the output layer", program("train_mlp")},
+        {"/firmware/dataset", Type::string, 0, 0, {"digits", "fashion"}, "digits", "", "train_mlp: UCI 8x8 digits (datasets/uci-digits) or Fashion-MNIST 28x28 (Debian package dataset-fashion-mnist)", program("train_mlp")},
+        {"/firmware/batch_size", Type::integer, 1, 65536, {}, 1, "samples", "train_mlp: 1 = per-sample parallel OPU (the reference's mode); >1 = accumulate, then a serial update", program("train_mlp")},
+        {"/firmware/epochs", Type::integer, 1, 1000, {}, 10, "", "train_mlp: passes over the training set", program("train_mlp")},
+        {"/firmware/learning_rate", Type::number, 1e-6, 100, {}, 0.1, "", "train_mlp: SGD learning rate (batch 1)", program("train_mlp")},
+        {"/firmware/lr_decay", Type::number, 0.01, 1, {}, 1.0, "", "train_mlp: learning rate multiplied by this after every epoch", program("train_mlp")},
+        {"/firmware/train_limit", Type::integer, 0, 1e7, {}, 0, "samples", "train_mlp: use only the first N training samples (0 = all)", program("train_mlp")},
+        {"/firmware/test_limit", Type::integer, 0, 1e7, {}, 0, "samples", "train_mlp: use only the first N test samples (0 = all)", program("train_mlp")},
+        {"/firmware/fwd_fullscale", Type::number, 1e-3, 1e3, {}, 6.0, "", "train_mlp: forward ADC full scale (CrossSim sigmoid default +-6)", program("train_mlp")},
+        {"/firmware/bwd_fullscale", Type::number, 1e-3, 1e3, {}, 4.0, "", "train_mlp: backward ADC full scale, in units of max|delta| (CrossSim +-4)", program("train_mlp")},
+        {"/firmware/init_scale", Type::number, 0, 1, {}, 1.0, "", "train_mlp: initial weights uniform in +-init_scale/sqrt(fan-in + 1)", program("train_mlp")},
         {"/platform/tiles", Type::integer, 1, 64, {}, 1, "", "number of tiles on the interconnect"},
         {"/platform/quantum_ns", Type::number, 1, 1e9, {}, 1000.0, "ns", "global quantum of the host's temporal decoupling"},
         {"/platform/dram/base", Type::integer, 0, 281474976710655.0, {}, 2147483648.0, "byte", "DRAM base address"},
@@ -57,27 +71,27 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/tile/bits_out", Type::integer, 2, 8, {}, 8, "bit", "ADC output code width incl. sign"},
         {"/tile/bits_x", Type::integer, 2, 8, {}, 8, "bit", "OPU row (time-coded) width incl. sign"},
         {"/tile/bits_delta", Type::integer, 2, 8, {}, 4, "bit", "OPU column (voltage-coded) width incl. sign"},
-        {"/tile/pulse_unit_ns", Type::number, 0.001, 1000, {}, 1.0, "ns", "LSB pulse length (M18: 1 ns; 7 ns in the 2-bit design)"},
-        {"/tile/activity", Type::string, 0, 0, {"nominal", "data"}, "nominal", "", "switching activity for energy: the paper's 50 % or the real operands"},
-        {"/tile/read_noise", Type::number, 0, 1, {}, 0.0, "fraction of range", "Gaussian read noise per cell per read"},
+        {"/tile/pulse_unit_ns", Type::number, 0.001, 1000, {}, 1.0, "ns", "LSB pulse length (M18: 1 ns; 7 ns in the 2-bit design)", analog()},
+        {"/tile/activity", Type::string, 0, 0, {"nominal", "data"}, "nominal", "", "switching activity for energy: the paper's 50 % or the real operands", analog()},
+        {"/tile/read_noise", Type::number, 0, 1, {}, 0.0, "fraction of range", "Gaussian read noise per cell per read", analog()},
         {"/tile/dma_burst_bytes", Type::integer, 4, 65536, {}, 4096, "byte", "largest burst the tile's DMA issues"},
-        {"/tile/device/model", Type::string, 0, 0, {"ideal", "analytic", "lut"}, "ideal", "", "conductance-update model of the cells"},
-        {"/tile/device/alpha", Type::number, 0, 50, {}, 0.0, "", "analytic: nonlinearity alpha (0 = linear)"},
-        {"/tile/device/symmetric", Type::boolean, 0, 0, {}, false, "", "analytic: symmetric (logistic) form instead of the asymmetric one"},
-        {"/tile/device/write_noise", Type::number, 0, 10, {}, 0.0, "", "analytic: write-noise sigma_wn; sigma = sigma_wn sqrt(|dw| range)"},
-        {"/tile/device/lut_increasing", Type::string, 0, 0, {}, "", "path", "lut: dG table for increasing pulses (CrossSim text format, .txt or .txt.gz), relative to the scenario file"},
-        {"/tile/device/lut_decreasing", Type::string, 0, 0, {}, "", "path", "lut: dG table for decreasing pulses"},
-        {"/tile/device/lut_mode", Type::string, 0, 0, {"scaled", "pulses"}, "scaled", "", "lut: CrossSim's scaled single draw, or a literal pulse train"},
-        {"/tile/device/lut_g_min_relative", Type::number, 0, 1, {}, 0.1, "", "lut: fraction of the table's G span mapped to weight -1"},
-        {"/tile/device/lut_g_max_relative", Type::number, 0, 1, {}, 0.9, "", "lut: fraction of the table's G span mapped to weight +1"},
-        {"/tile/carry/cells", Type::integer, 1, 8, {}, 1, "", "periodic carry: cells (digit arrays) per weight; 1 = no carry"},
-        {"/tile/carry/base", Type::integer, 2, 64, {}, 5, "", "periodic carry: number base between digits"},
-        {"/tile/carry/threshold", Type::number, 0.01, 1, {}, 0.5, "fraction of range", "periodic carry: digits beyond this are carried"},
-        {"/tile/carry/every", Type::integer, 1, 1e9, {}, 10, "updates", "periodic carry: OPUs between carries"},
+        {"/tile/device/model", Type::string, 0, 0, {"ideal", "analytic", "lut"}, "ideal", "", "conductance-update model of the cells", analog()},
+        {"/tile/device/alpha", Type::number, 0, 50, {}, 0.0, "", "analytic: nonlinearity alpha (0 = linear)", device("analytic")},
+        {"/tile/device/symmetric", Type::boolean, 0, 0, {}, false, "", "analytic: symmetric (logistic) form instead of the asymmetric one", device("analytic")},
+        {"/tile/device/write_noise", Type::number, 0, 10, {}, 0.0, "", "analytic: write-noise sigma_wn; sigma = sigma_wn sqrt(|dw| range)", device("analytic")},
+        {"/tile/device/lut_increasing", Type::string, 0, 0, {}, "", "path", "lut: dG table for increasing pulses (CrossSim text format, .txt or .txt.gz), relative to the scenario file", device("lut")},
+        {"/tile/device/lut_decreasing", Type::string, 0, 0, {}, "", "path", "lut: dG table for decreasing pulses", device("lut")},
+        {"/tile/device/lut_mode", Type::string, 0, 0, {"scaled", "pulses"}, "scaled", "", "lut: CrossSim's scaled single draw, or a literal pulse train", device("lut")},
+        {"/tile/device/lut_g_min_relative", Type::number, 0, 1, {}, 0.1, "", "lut: fraction of the table's G span mapped to weight -1", device("lut")},
+        {"/tile/device/lut_g_max_relative", Type::number, 0, 1, {}, 0.9, "", "lut: fraction of the table's G span mapped to weight +1", device("lut")},
+        {"/tile/carry/cells", Type::integer, 1, 8, {}, 1, "", "periodic carry: cells (digit arrays) per weight; 1 = no carry", analog()},
+        {"/tile/carry/base", Type::integer, 2, 64, {}, 5, "", "periodic carry: number base between digits", carry()},
+        {"/tile/carry/threshold", Type::number, 0.01, 1, {}, 0.5, "fraction of range", "periodic carry: digits beyond this are carried", carry()},
+        {"/tile/carry/every", Type::integer, 1, 1e9, {}, 10, "updates", "periodic carry: OPUs between carries", carry()},
         {"/outputs/vcd", Type::boolean, 0, 0, {}, true, "", "write waves.vcd"},
         {"/outputs/trace", Type::boolean, 0, 0, {}, true, "", "write trace.json"},
-        {"/outputs/trace_max_events", Type::integer, 0, 1e8, {}, 2000000, "", "events kept in trace.json (the rest are counted as dropped)"},
-        {"/outputs/trace_level", Type::string, 0, 0, {"kernels", "all"}, "kernels", "", "trace.json detail: kernels, DMA, firmware phases and power counters; all adds every bus transfer and per-sample firmware phases"},
+        {"/outputs/trace_max_events", Type::integer, 0, 1e8, {}, 2000000, "", "events kept in trace.json (the rest are counted as dropped)", traced()},
+        {"/outputs/trace_level", Type::string, 0, 0, {"kernels", "all"}, "kernels", "", "trace.json detail: kernels, DMA, firmware phases and power counters; all adds every bus transfer and per-sample firmware phases", traced()},
         {"/outputs/power_window_ns", Type::number, 1, 1e9, {}, 1000.0, "ns", "power.csv window (doubled as needed to keep at most 65,536 windows)"},
     };
     return f;
@@ -85,7 +99,26 @@ const std::vector<FieldSpec>& scenario_fields() {
 
 namespace {
 const char* type_name(Type t);
+
+std::string value_text(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// "/tile/variant is analog_reram and /tile/carry/cells is not 1" ("" when always).
+std::string applies_text(const std::vector<Applies>& applies) {
+    std::string out;
+    for (const auto& a : applies) {
+        std::string values;
+        for (const auto& v : a.values) values += (values.empty() ? "" : " or ") + value_text(v);
+        out += (out.empty() ? "" : " and ") + a.path + (a.negate ? " is not " : " is ") + values;
+    }
+    return out;
 }
+
+bool clause_holds(const Applies& a, const json& effective) {
+    const json& v = effective.at(json::json_pointer(a.path));
+    const bool match = std::find(a.values.begin(), a.values.end(), v) != a.values.end();
+    return match != a.negate;
+}
+}  // namespace
 Scenario parse_scenario_checked(const json& doc, const std::string& file);
 
 std::string schema_markdown() {
@@ -95,7 +128,10 @@ std::string schema_markdown() {
           "cannot drift from what is accepted (a test compares this file with the command's output).\n"
           "A scenario is a JSON object; every field is optional unless its default is \"required\"; unknown\n"
           "keys are errors. Paths are JSON pointers.\n\n"
-          "| field | type | range / values | default | unit | meaning |\n|---|---|---|---|---|---|\n";
+          "The last column says when a field has an effect: a field you write that has none under the\n"
+          "chosen program, variant or model is a warning (an error with `--strict`).\n\n"
+          "| field | type | range / values | default | unit | meaning | applies when |\n"
+          "|---|---|---|---|---|---|---|\n";
     for (const auto& f : scenario_fields()) {
         std::string range;
         if (f.type == Type::integer || f.type == Type::number || f.type == Type::integer_list) {
@@ -110,8 +146,9 @@ std::string schema_markdown() {
         std::string type = type_name(f.type);
         if (type.rfind("a ", 0) == 0) type = type.substr(2);
         if (type.rfind("an ", 0) == 0) type = type.substr(3);
+        const std::string when = applies_text(f.applies);
         os << "| `" << f.path << "` | " << type << " | " << range << " | `" << dflt << "` | " << f.unit << " | " << f.doc
-           << " |\n";
+           << " | " << (when.empty() ? "always" : when) << " |\n";
     }
     return os.str();
 }
@@ -251,14 +288,17 @@ public:
         }
     }
 
-    void walk(const json& obj, const std::string& path) const {
+    // Recursion is bounded by the field table (objects nest 3 levels); `written` collects the
+    // leaf fields present in the document.
+    void walk(const json& obj, const std::string& path, std::vector<std::string>& written) const {
         if (!obj.is_object()) fail(path, "expected an object, got " + describe(obj));
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             const std::string child = path + "/" + pointer_escape(it.key());
             if (const FieldSpec* f = leaf(child)) {
                 check_leaf(*f, it.value());
+                written.push_back(child);
             } else if (is_object_path(child)) {
-                walk(it.value(), child);
+                walk(it.value(), child, written);
             } else {
                 std::string msg = "unknown key \"" + it.key() + "\"";
                 std::string best;
@@ -280,7 +320,67 @@ private:
     std::string m_file;
 };
 
+// Depth of a parsed document without recursion (documents built by other readers may be deep).
+void check_depth(const json& doc, const std::string& file) {
+    std::vector<std::pair<const json*, int>> todo{{&doc, 1}};
+    while (!todo.empty()) {
+        const auto [v, depth] = todo.back();
+        todo.pop_back();
+        if (!v->is_structured()) continue;
+        if (depth > kMaxJsonDepth)
+            throw ScenarioError(file + ": /: nested deeper than " + std::to_string(kMaxJsonDepth) + " levels (a scenario nests 3)");
+        for (const auto& child : *v) todo.push_back({&child, depth + 1});
+    }
+}
+
+// The lookup table named by the field `path`, relative to the scenario file; a path that is not
+// a readable regular file, or a bad table, is a ScenarioError at `path` (never a blocking open).
+std::shared_ptr<const device::LookupTable> load_table(const json& eff, const char* path, const Validator& v,
+                                                      const std::string& file) {
+    const std::string rel = eff.at(json::json_pointer(path)).get<std::string>();
+    if (rel.empty()) v.fail(path, "required when /tile/device/model is \"lut\": a lookup-table file");
+    std::filesystem::path f(rel);
+    if (f.is_relative()) f = std::filesystem::path(file).parent_path() / f;
+    try {
+        check_input_file(f, "lookup-table");
+        return std::make_shared<const device::LookupTable>(device::load_lut(f.string()));
+    } catch (const InputError& e) {
+        v.fail(path, std::string("bad lookup table: ") + e.what());
+    } catch (const device::LutError& e) {
+        v.fail(path, std::string("bad lookup table: ") + e.what());
+    }
+}
+
+// Tables are loaded and checked as a pair here (what the LUT device would reject at run time:
+// swapped tables, different G bins or CDF points, all-zero tables), so they are exit 2.
+void load_lut_pair(Scenario& s, const json& eff, const Validator& v) {
+    s.lut_increasing = load_table(eff, "/tile/device/lut_increasing", v, s.file);
+    s.lut_decreasing = load_table(eff, "/tile/device/lut_decreasing", v, s.file);
+    try {
+        device::check_lut_pair(*s.lut_increasing, *s.lut_decreasing, s.lut_g_min_relative, s.lut_g_max_relative);
+    } catch (const device::LutPairError& e) {
+        v.fail(e.side() == device::LutSide::increasing ? "/tile/device/lut_increasing" : "/tile/device/lut_decreasing",
+               std::string("bad lookup-table pair: ") + e.what());
+    }
+}
+
 }  // namespace
+
+void check_run_name(const std::string& name, const std::string& file) {
+    auto bad = [&](const std::string& why) {
+        throw ScenarioError(file + ": /name: " + why + " (the name is the output folder's name; without \"name\" it is the file name)");
+    };
+    if (name.empty()) bad("expected a non-empty name");
+    if (name.size() > kMaxNameBytes)
+        bad("expected at most " + std::to_string(kMaxNameBytes) + " bytes, got " + std::to_string(name.size()));
+    for (const char c : name) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7f) bad("expected no control characters (such as NUL or a newline)");
+        if (c == '/' || c == '\\') bad("expected a name without path separators ('/' or '\\')");
+    }
+    if (name == "." || name == "..") bad("expected a name other than \".\" or \"..\"");
+    if (name.front() == '.') bad("expected a name that does not start with '.' (hidden and temporary folders do)");
+}
 
 Scenario parse_scenario(const json& doc, const std::string& file) {
     try {
@@ -294,7 +394,9 @@ Scenario parse_scenario(const json& doc, const std::string& file) {
 
 Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     Validator v(file);
-    v.walk(doc, "");
+    check_depth(doc, file);
+    std::vector<std::string> written;
+    v.walk(doc, "", written);
     json eff = doc;
     for (const auto& f : scenario_fields()) {
         const json::json_pointer p(f.path);
@@ -314,9 +416,9 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
 
     Scenario s;
     s.file = file;
+    s.written = std::move(written);
     s.name = get("/name").get<std::string>();
-    if (s.name.empty() || s.name.find_first_of("/\\") != std::string::npos || s.name == "." || s.name == "..")
-        v.fail("/name", "expected a non-empty name without path separators (it names the output folder)");
+    check_run_name(s.name, file);
     s.seed = u64("/seed");
     s.program = get("/firmware/program").get<std::string>();
     for (const char* k : {"size", "vmm_count", "mvm_count", "epochs", "learning_rate", "lr_decay", "batch_size", "train_limit", "fault",
@@ -364,22 +466,7 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     s.carry_every = i32("/tile/carry/every");
     if (s.lut_g_min_relative >= s.lut_g_max_relative)
         v.fail("/tile/device/lut_g_max_relative", "expected a value above lut_g_min_relative");
-    if (s.device_model == "lut") {
-        // Tables are loaded (and checked) here, so a bad table is a scenario error, exit 2.
-        auto load = [&](const char* path) {
-            const std::string rel = get(path).get<std::string>();
-            if (rel.empty()) v.fail(path, "required when /tile/device/model is \"lut\": a lookup-table file");
-            std::filesystem::path f(rel);
-            if (f.is_relative()) f = std::filesystem::path(file).parent_path() / f;
-            try {
-                return std::make_shared<const device::LookupTable>(device::load_lut(f.string()));
-            } catch (const device::LutError& e) {
-                v.fail(path, std::string("bad lookup table: ") + e.what());
-            }
-        };
-        s.lut_increasing = load("/tile/device/lut_increasing");
-        s.lut_decreasing = load("/tile/device/lut_decreasing");
-    }
+    if (s.device_model == "lut") load_lut_pair(s, eff, v);
     s.write_vcd = get("/outputs/vcd").get<bool>();
     s.write_trace = get("/outputs/trace").get<bool>();
     s.trace_max_events = u64("/outputs/trace_max_events");
@@ -430,32 +517,58 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
 }
 
 Scenario load_scenario(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ScenarioError(path + ": cannot open the file (does it exist and is it readable?)");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_scenario_text(ss.str(), path);
+    return parse_scenario(load_json_input(path, "scenario"), path);
 }
 
 Scenario parse_scenario_text(const std::string& text, const std::string& path) {
-    json doc;
-    try {
-        doc = json::parse(text);
-    } catch (const json::exception& e) {  // parse_error, and out_of_range for numbers that overflow
-        std::size_t byte = text.size();
-        if (const auto* pe = dynamic_cast<const json::parse_error*>(&e)) byte = pe->byte;
-        // Turn the byte offset into line:column.
-        std::size_t line = 1, col = 1;
-        for (std::size_t i = 0; i + 1 < byte && i < text.size(); ++i) {
-            if (text[i] == '\n') ++line, col = 1;
-            else ++col;
-        }
-        std::string what = e.what();
-        const auto pos = what.find("] ");
-        throw ScenarioError(path + ": /: invalid JSON at line " + std::to_string(line) + ", column " +
-                            std::to_string(col) + ": " + (pos == std::string::npos ? what : what.substr(pos + 2)));
+    return parse_scenario(parse_json_input(text, path), path);
+}
+
+Scenario override_scenario(const Scenario& s, const json& overrides) {
+    json doc = s.effective;
+    doc.merge_patch(overrides);
+    Scenario out = parse_scenario(doc, s.file);
+    out.written = s.written;
+    return out;
+}
+
+std::vector<std::string> scenario_warnings(const Scenario& s) {
+    std::vector<std::string> out;
+    for (const auto& f : scenario_fields()) {
+        if (std::find(s.written.begin(), s.written.end(), f.path) == s.written.end()) continue;
+        for (const auto& a : f.applies)
+            if (!clause_holds(a, s.effective)) {
+                out.push_back(s.file + ": " + f.path + ": has no effect: it applies only when " + applies_text(f.applies) +
+                              ", but " + a.path + " is " + value_text(s.effective.at(json::json_pointer(a.path))) +
+                              " (remove the field)");
+                break;
+            }
     }
-    return parse_scenario(doc, path);
+    return out;
+}
+
+void report_warnings(const Scenario& s, bool strict, std::ostream& err) {
+    const std::vector<std::string> w = scenario_warnings(s);
+    if (w.empty()) return;
+    if (strict) {
+        std::string msg;
+        for (const auto& line : w) msg += (msg.empty() ? "" : "; ") + line;
+        throw ScenarioError(msg + " [--strict makes fields without effect errors]");
+    }
+    for (const auto& line : w) err << "xbar-vp: warning: " << line << "\n";
+}
+
+std::uint64_t parse_seed_option(const std::string& text) {
+    const FieldSpec* seed = nullptr;
+    for (const auto& f : scenario_fields())
+        if (f.path == "/seed") seed = &f;
+    std::ostringstream range;
+    range << std::setprecision(17) << "[" << seed->min << ", " << seed->max << "]";
+    const bool digits = !text.empty() && text.size() <= 16 && text.find_first_not_of("0123456789") == std::string::npos;
+    const double value = digits ? std::stod(text) : -1;
+    if (!digits || value < seed->min || value > seed->max)
+        throw ScenarioError("--seed: expected an integer in " + range.str() + " (the range of /seed), got '" + text + "'");
+    return std::stoull(text);
 }
 
 }  // namespace xbar::platform

@@ -3,6 +3,7 @@
 // with its type, range, unit, default and meaning; validation, defaults and `xbar-vp schema` all
 // come from it. No SystemC here.
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <stdexcept>
 #include <string>
@@ -22,6 +23,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// One clause of the condition under which a field has an effect: the field at `path` (in the
+// scenario with defaults filled in) equals one of `values` (or, with `negate`, none of them).
+struct Applies {
+    std::string path;
+    std::vector<nlohmann::json> values;
+    bool negate = false;
+};
+
 struct FieldSpec {
     enum class Type { integer, number, boolean, string, integer_list };
     std::string path;  // JSON pointer, e.g. "/tile/rows"
@@ -32,6 +41,8 @@ struct FieldSpec {
     nlohmann::json dflt;               // null: required
     std::string unit;
     std::string doc;
+    std::vector<Applies> applies = {};  // all clauses must hold for the field to have an effect
+                                       // (empty: always); written but inapplicable is a warning
 };
 const std::vector<FieldSpec>& scenario_fields();
 // The field table as Markdown (`xbar-vp schema`; scenarios/README.md is this text).
@@ -42,6 +53,7 @@ struct Scenario {
     std::string name;
     std::uint64_t seed = 1;
     nlohmann::json effective;  // the whole scenario with defaults filled in (echoed in summary)
+    std::vector<std::string> written;  // leaf fields the user's document sets (JSON pointers)
 
     std::string program;
     std::map<std::string, double> firmware_args;
@@ -83,5 +95,24 @@ Scenario load_scenario(const std::string& path);
 Scenario parse_scenario_text(const std::string& text, const std::string& file);
 // Validates an already parsed document (the file name is used in messages only).
 Scenario parse_scenario(const nlohmann::json& doc, const std::string& file);
+// Re-validates `s` with `overrides` merged into its effective document (CLI options such as
+// --variant): the fields the user wrote stay those of the original document.
+Scenario override_scenario(const Scenario& s, const nlohmann::json& overrides);
+
+// Fields the user wrote that have no effect under the chosen program, variant or model, one
+// message each ("<file>: /tile/device/alpha: has no effect: ..."). Defaults never warn.
+std::vector<std::string> scenario_warnings(const Scenario& s);
+// Prints every warning to `err` ("xbar-vp: warning: ..."); with `strict` they are one
+// ScenarioError (exit 2) instead.
+void report_warnings(const Scenario& s, bool strict, std::ostream& err);
+
+// A --seed option checked against the schema range of /seed; ScenarioError if not an integer
+// in that range (e.g. "-1").
+std::uint64_t parse_seed_option(const std::string& text);
+
+// A run name is used as a folder name: no control characters (NUL included), no '/' or '\\',
+// not "." or "..", no leading '.', at most kMaxNameBytes bytes. ScenarioError at /name otherwise.
+inline constexpr std::size_t kMaxNameBytes = 100;
+void check_run_name(const std::string& name, const std::string& file);
 
 }  // namespace xbar::platform

@@ -1,5 +1,8 @@
 #include "models/device/lookup_table.h"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include <cerrno>
@@ -42,9 +45,26 @@ struct GzCloser {
 };
 using GzPtr = std::unique_ptr<gzFile_s, GzCloser>;
 
+// Opens `path` for reading without blocking; only a regular file (or a link to one) is a table.
+int open_regular(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) throw LutError(path, 0, std::string("cannot open file: ") + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw LutError(path, 0, S_ISDIR(st.st_mode) ? "expected a lookup-table file, got a folder"
+                                                    : "expected a regular lookup-table file, got a FIFO, socket or device");
+    }
+    return fd;
+}
+
 std::string read_all(const std::string& path) {
-    GzPtr f(gzopen(path.c_str(), "rb"));
-    if (!f) throw LutError(path, 0, std::string("cannot open file: ") + std::strerror(errno));
+    const int fd = open_regular(path);
+    GzPtr f(gzdopen(fd, "rb"));
+    if (!f) {
+        ::close(fd);
+        throw LutError(path, 0, "cannot open file: out of memory");
+    }
     std::string data;
     char buf[1 << 16];
     for (;;) {
@@ -56,6 +76,9 @@ std::string read_all(const std::string& path) {
         }
         if (n == 0) break;
         data.append(buf, static_cast<std::size_t>(n));
+        if (data.size() > kMaxLutTextBytes)  // a gzip bomb, or not a table
+            throw LutError(path, 0, "the table is larger than " + std::to_string(kMaxLutTextBytes >> 20) +
+                                        " MiB once decompressed (expected a dG table of a few MB)");
     }
     int err = 0;
     const char* msg = gzerror(f.get(), &err);
@@ -146,6 +169,79 @@ void validate_lut(const LookupTable& t) {
                            " dG values, found " + std::to_string(t.dg.size()));
     for (double d : t.dg)
         if (!std::isfinite(d)) throw LutError(src, 0, "expected finite dG values");
+}
+
+namespace {
+
+bool same_axis(const std::vector<double>& x, const std::vector<double>& y) {
+    if (x.size() != y.size()) return false;
+    const double tol = 1e-9 * (std::fabs(x.back() - x.front()) + std::fabs(x.back()));
+    for (std::size_t k = 0; k < x.size(); ++k)
+        if (std::fabs(x[k] - y[k]) > tol) return false;
+    return true;
+}
+
+std::string siemens(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.3g S", v);
+    return buf;
+}
+
+std::string axis_text(const std::vector<double>& v) {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%zu values in [%g, %g]", v.size(), v.front(), v.back());
+    return buf;
+}
+
+int nearest_bin(const std::vector<double>& bins, double g) {
+    int best = 0;
+    for (int i = 1; i < static_cast<int>(bins.size()); ++i)
+        if (std::fabs(bins[i] - g) < std::fabs(bins[best] - g)) best = i;
+    return best;
+}
+
+// Mean dG (siemens) over the bins [i0, i1], each bin's dG weighted by the sampler's row
+// probabilities (what the LUT device uses as the mean step of a pulse).
+double mean_step(const LookupTable& t, const std::vector<double>& pr, int i0, int i1) {
+    double sum = 0.0;
+    for (int i = i0; i <= i1; ++i)
+        for (int r = 0; r < t.n_cdf(); ++r) sum += pr[r] * t.dG(r, i);
+    return sum / (i1 - i0 + 1);
+}
+
+bool all_zero(const LookupTable& t) {
+    for (double d : t.dg)
+        if (d != 0.0) return false;
+    return true;
+}
+
+}  // namespace
+
+void check_lut_pair(const LookupTable& inc, const LookupTable& dec, double g_min_relative, double g_max_relative) {
+    using S = LutSide;
+    if (!same_axis(inc.g_bins, dec.g_bins))
+        throw LutPairError(S::decreasing, dec.source, 2,
+                           "expected the same G bins as the increasing table " + inc.source + " (" +
+                               axis_text(inc.g_bins) + "), found " + axis_text(dec.g_bins));
+    if (!same_axis(inc.cdf, dec.cdf))
+        throw LutPairError(S::decreasing, dec.source, 3,
+                           "expected the same CDF points as the increasing table " + inc.source + " (" +
+                               axis_text(inc.cdf) + "), found " + axis_text(dec.cdf));
+    if (all_zero(inc)) throw LutPairError(S::increasing, inc.source, 0, "every dG value is zero: the cells would never change");
+    if (all_zero(dec)) throw LutPairError(S::decreasing, dec.source, 0, "every dG value is zero: the cells would never change");
+    const double g0 = inc.g_bins.front(), span = inc.g_bins.back() - g0;
+    const int i0 = nearest_bin(inc.g_bins, g0 + span * g_min_relative);
+    const int i1 = nearest_bin(inc.g_bins, g0 + span * g_max_relative);
+    const std::vector<double> pr = detail::nearest_point_weights(inc.cdf);
+    const double up = mean_step(inc, pr, i0, i1), down = mean_step(dec, pr, i0, i1);
+    if (!(up > 0.0))
+        throw LutPairError(S::increasing, inc.source, 0,
+                           "increasing (SET) table: expected a positive mean dG over the targeted G range, found " +
+                               siemens(up) + " (are the tables swapped?)");
+    if (!(down < 0.0))
+        throw LutPairError(S::decreasing, dec.source, 0,
+                           "decreasing (RESET) table: expected a negative mean dG over the targeted G range, found " +
+                               siemens(down) + " (are the tables swapped?)");
 }
 
 LookupTable load_lut(const std::string& path) {

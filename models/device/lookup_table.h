@@ -3,6 +3,7 @@
 // datasets/device-luts/README.md): line 1 a header sentence; line 2 the G bins (siemens); line 3
 // the CDF points (0..1); a blank line; then one row per CDF point with one dG (siemens) per G bin.
 // Separators: commas (with optional spaces/tabs) or, on lines without commas, whitespace.
+#include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -37,12 +38,33 @@ struct LookupTable {
     }
 };
 
-// Reads .txt or .txt.gz (zlib reads plain files transparently). Any size. Throws LutError on a
+// Reads .txt or .txt.gz (zlib reads plain files transparently), at most kMaxLutTextBytes once
+// decompressed. Never blocks: a FIFO, device or folder is a LutError. Throws LutError on a
 // missing/unreadable file, empty file, wrong row or column counts, non-numeric fields, NaN/inf,
 // non-increasing G bins or CDF points, CDF points outside [0, 1].
 LookupTable load_lut(const std::string& path);
 // Checks the invariants load_lut guarantees (for tables built in code); throws LutError.
 void validate_lut(const LookupTable&);
+// Largest decompressed table text load_lut accepts (the measured TaOx tables are 4 MB).
+inline constexpr std::size_t kMaxLutTextBytes = 64u << 20;
+
+// Which table of an increasing/decreasing pair a consistency error is about.
+enum class LutSide { increasing, decreasing };
+class LutPairError : public LutError {
+public:
+    LutPairError(LutSide side, const std::string& path, int line, const std::string& message)
+        : LutError(path, line, message), m_side(side) {}
+    LutSide side() const { return m_side; }
+
+private:
+    LutSide m_side;
+};
+// Checks that two valid tables form a usable pair for the G window [g_min_relative,
+// g_max_relative] of the table's span: the same G bins and CDF points, no all-zero table, a
+// positive mean dG for the increasing table and a negative one for the decreasing table over the
+// targeted bins (swapped tables fail here). The LUT device relies on this; throws LutPairError.
+void check_lut_pair(const LookupTable& inc, const LookupTable& dec, double g_min_relative, double g_max_relative);
+
 // Writes the same text format (gzip if the path ends in ".gz"), values with 17 significant
 // digits so load_lut(save_lut(t)) == t. Throws LutError if the file cannot be written.
 void save_lut(const LookupTable&, const std::string& path);

@@ -232,16 +232,7 @@ public:
             for (int i = i0; i <= i1; ++i) ave[d] += mu[d][i];
             ave[d] /= (i1 - i0 + 1);
         }
-        if (!(ave[1] > 0.0))
-            throw LutError(
-                inc.source, 0,
-                "increasing (SET) table: expected a positive mean dG over the targeted G range, found " +
-                    std::to_string(ave[1] / w_per_g) + " S (are the tables swapped?)");
-        if (!(ave[0] < 0.0))
-            throw LutError(
-                dec.source, 0,
-                "decreasing (RESET) table: expected a negative mean dG over the targeted G range, found " +
-                    std::to_string(ave[0] / w_per_g) + " S (are the tables swapped?)");
+        // make_lut has checked the pair (check_lut_pair): ave[1] > 0 > ave[0].
         const double pulse[2] = {m.dw_pulse > 0.f ? m.dw_pulse : -ave[0],
                                  m.dw_pulse > 0.f ? m.dw_pulse : ave[1]};
         for (int d = 0; d < 2; ++d) {
@@ -544,14 +535,6 @@ void check_mapping(const LutMapping& m) {
         throw std::invalid_argument("make_lut: max_pulses must be in [1, 2^20]");
 }
 
-bool same_axis(const std::vector<double>& x, const std::vector<double>& y) {
-    if (x.size() != y.size()) return false;
-    const double tol = 1e-9 * (std::fabs(x.back() - x.front()) + std::fabs(x.back()));
-    for (std::size_t k = 0; k < x.size(); ++k)
-        if (std::fabs(x[k] - y[k]) > tol) return false;
-    return true;
-}
-
 }  // namespace
 
 std::unique_ptr<DeviceModel> make_lut(std::shared_ptr<const LookupTable> inc,
@@ -561,10 +544,7 @@ std::unique_ptr<DeviceModel> make_lut(std::shared_ptr<const LookupTable> inc,
     check_mapping(m);
     validate_lut(*inc);
     validate_lut(*dec);
-    if (!same_axis(inc->g_bins, dec->g_bins))
-        throw LutError(dec->source, 2, "expected the same G bins as the increasing table " + inc->source);
-    if (!same_axis(inc->cdf, dec->cdf))
-        throw LutError(dec->source, 3, "expected the same CDF points as the increasing table " + inc->source);
+    check_lut_pair(*inc, *dec, m.g_min_relative, m.g_max_relative);
     if (2.0 * static_cast<double>(inc->dg.size()) > 2.0e9)
         throw LutError(inc->source, 0, "table too large for 32-bit gather indices");
     return std::make_unique<LutDevice>(*inc, *dec, m, seed);

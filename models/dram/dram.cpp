@@ -1,26 +1,44 @@
 #include "models/dram/dram.h"
 
+#include <sys/mman.h>
+
+#include <cerrno>
 #include <cstring>
+#include <string>
 #include <stdexcept>
 
 namespace xbar::models {
 
 using namespace sc_core;
 
-Dram::Dram(sc_module_name name, const DramParams& p) : sc_module(name), socket("socket"), m_p(p), m_mem(p.size_bytes, 0) {
+namespace {
+unsigned char* map_lazily(std::uint64_t bytes) {
+    if (bytes == 0) throw std::invalid_argument("dram: size must be positive");
+    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        throw std::runtime_error("dram: cannot reserve " + std::to_string(bytes >> 20) +
+                                 " MiB of address space (" + std::strerror(errno) + "): lower /platform/dram/size_mib");
+    return static_cast<unsigned char*>(p);
+}
+}  // namespace
+
+Dram::Dram(sc_module_name name, const DramParams& p)
+    : sc_module(name), socket("socket"), m_p(p), m_size(p.size_bytes), m_mem(map_lazily(p.size_bytes)) {
     socket.register_b_transport(this, &Dram::b_transport);
     socket.register_transport_dbg(this, &Dram::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
 }
 
+Dram::~Dram() { ::munmap(m_mem, m_size); }
+
 void Dram::load(std::uint64_t offset, const void* data, std::size_t len) {
-    if (offset > m_mem.size() || len > m_mem.size() - offset) throw std::out_of_range("dram: backdoor load beyond the memory");
-    std::memcpy(m_mem.data() + offset, data, len);
+    if (offset > m_size || len > m_size - offset) throw std::out_of_range("dram: backdoor load beyond the memory");
+    std::memcpy(m_mem + offset, data, len);
 }
 
 bool Dram::check(tlm::tlm_generic_payload& gp) const {
     const std::uint64_t a = gp.get_address(), n = gp.get_data_length();
-    if (n == 0 || a >= m_mem.size() || n > m_mem.size() - a) {
+    if (n == 0 || a >= m_size || n > m_size - a) {
         gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return false;
     }
@@ -41,7 +59,7 @@ bool Dram::check(tlm::tlm_generic_payload& gp) const {
 
 void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     if (!check(gp)) return;
-    unsigned char* p = m_mem.data() + gp.get_address();
+    unsigned char* p = m_mem + gp.get_address();
     if (gp.is_read()) std::memcpy(gp.get_data_ptr(), p, gp.get_data_length());
     else std::memcpy(p, gp.get_data_ptr(), gp.get_data_length());
     delay += sc_time(m_p.latency_ns + double(gp.get_data_length()) / m_p.bytes_per_ns, SC_NS);
@@ -51,22 +69,22 @@ void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
 
 unsigned Dram::transport_dbg(tlm::tlm_generic_payload& gp) {
     const std::uint64_t a = gp.get_address();
-    if (a >= m_mem.size()) {
+    if (a >= m_size) {
         gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return 0;
     }
-    const std::uint64_t n = std::min<std::uint64_t>(gp.get_data_length(), m_mem.size() - a);
-    if (gp.is_read()) std::memcpy(gp.get_data_ptr(), m_mem.data() + a, n);
-    else if (gp.is_write()) std::memcpy(m_mem.data() + a, gp.get_data_ptr(), n);
+    const std::uint64_t n = std::min<std::uint64_t>(gp.get_data_length(), m_size - a);
+    if (gp.is_read()) std::memcpy(gp.get_data_ptr(), m_mem + a, n);
+    else if (gp.is_write()) std::memcpy(m_mem + a, gp.get_data_ptr(), n);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
     return static_cast<unsigned>(n);
 }
 
 bool Dram::get_direct_mem_ptr(tlm::tlm_generic_payload&, tlm::tlm_dmi& dmi) {
     dmi.allow_read_write();
-    dmi.set_dmi_ptr(m_mem.data());
+    dmi.set_dmi_ptr(m_mem);
     dmi.set_start_address(0);
-    dmi.set_end_address(m_mem.size() - 1);
+    dmi.set_end_address(m_size - 1);
     dmi.set_read_latency(sc_time(m_p.latency_ns, SC_NS));
     dmi.set_write_latency(sc_time(m_p.latency_ns, SC_NS));
     return true;

@@ -1,8 +1,10 @@
 #pragma once
 // DRAM: a byte-addressed memory target with a fixed access latency plus a transfer time at its
-// bandwidth, and DMI for fast host access.
+// bandwidth, and DMI for fast host access. The storage is allocated lazily: it is an anonymous
+// private mapping reserved without swap accounting (MAP_NORESERVE), so the OS provides a page
+// only when it is first written and untouched memory reads as zeros. A 16 GiB DRAM costs
+// nothing until the firmware uses it, and one DMI region still covers all of it.
 #include <cstdint>
-#include <vector>
 
 #include <systemc>
 #include <tlm>
@@ -20,7 +22,10 @@ class Dram : public sc_core::sc_module {
 public:
     tlm_utils::simple_target_socket<Dram> socket;
     Dram(sc_core::sc_module_name name, const DramParams& p);
-    std::uint64_t size() const { return m_mem.size(); }
+    ~Dram() override;
+    Dram(const Dram&) = delete;
+    Dram& operator=(const Dram&) = delete;
+    std::uint64_t size() const { return m_size; }
     // Backdoor load at elaboration (boot image, datasets). Throws std::out_of_range.
     void load(std::uint64_t offset, const void* data, std::size_t len);
 
@@ -32,7 +37,8 @@ private:
     bool check(tlm::tlm_generic_payload& gp) const;
 
     DramParams m_p;
-    std::vector<unsigned char> m_mem;
+    std::uint64_t m_size = 0;
+    unsigned char* m_mem = nullptr;  // m_size bytes, mapped lazily
 };
 
 }  // namespace xbar::models

@@ -59,6 +59,10 @@ for path, typ, _ in fields:  # a typo of every leaf key suggests the right one
         'did you mean "' + key + '"')
 
 for name, text, frag in [
+        ('syntax-duplicate-key', '{"seed": 1, "seed": 2}', '/seed: duplicate key "seed"'),
+        ('syntax-duplicate-nested', '{"tile": {"rows": 64, "cols": 64, "rows": 128}}', '/tile/rows: duplicate key "rows"'),
+        ('syntax-nul-byte', '{"seed": 1}\u0000{"seed": 2}', 'invalid JSON at line 1, column 12: a NUL byte'),
+        ('syntax-nested-deep', '{"tile": ' + '[' * 2000 + ']' * 2000 + '}', 'nested deeper than 64 levels'),
         ('syntax-empty', '', 'invalid JSON at line 1'),
         ('syntax-trailing-comma', '{\n  "seed": 1,\n}\n', 'invalid JSON at line 3'),
         ('syntax-missing-brace', '{\n  "seed": 1\n', 'invalid JSON at line'),
@@ -76,6 +80,19 @@ for name, text, frag in [
         ('object-expected-platform', '{"platform": []}', '/platform: expected an object'),
 ]:
     add(name, text, frag)
+
+def lut_pair(inc, dec):
+    return {"tile": {"device": {"model": "lut", "lut_increasing": inc, "lut_decreasing": dec}}}
+
+def lut_text(bins, rows):
+    return 'header\n' + ', '.join(bins) + '\n0.25, 0.75\n\n' + '\n'.join(', '.join(r) for r in rows) + '\n'
+
+luts = {  # small valid tables (two CDF points, three G bins), consistent or not as a pair
+    'lut-inc.txt': lut_text(['1e-6', '2e-6', '3e-6'], [['1e-8'] * 3, ['3e-8'] * 3]),
+    'lut-dec.txt': lut_text(['1e-6', '2e-6', '3e-6'], [['-3e-8'] * 3, ['-1e-8'] * 3]),
+    'lut-dec-other-bins.txt': lut_text(['1e-6', '5e-6', '9e-6'], [['-3e-8'] * 3, ['-1e-8'] * 3]),
+    'lut-zero.txt': lut_text(['1e-6', '2e-6', '3e-6'], [['0'] * 3, ['0'] * 3]),
+}
 
 cross = [
     ('cross-map-overlap', {"platform": {"dram": {"base": 1073741824, "size_mib": 64}, "tile_map": {"base": 1075838976}}},
@@ -95,14 +112,30 @@ cross = [
      'lut-bad.txt:'),
     ('cross-lut-range', {"tile": {"device": {"lut_g_min_relative": 0.8, "lut_g_max_relative": 0.2}}},
      '/tile/device/lut_g_max_relative: expected a value above'),
-    ('cross-name-slash', {"name": "a/b"}, '/name: expected a non-empty name'),
+    ('cross-name-slash', {"name": "a/b"}, '/name: expected a name without path separators'),
+    ('cross-name-backslash', {"name": "a\\b"}, '/name: expected a name without path separators'),
     ('cross-name-empty', {"name": ""}, '/name: expected a non-empty name'),
+    ('cross-name-nul', {"name": "\u0000x"}, '/name: expected no control characters'),
+    ('cross-name-newline', {"name": "a\nb"}, '/name: expected no control characters'),
+    ('cross-name-dot', {"name": "."}, '/name: expected a name other than'),
+    ('cross-name-dotdot', {"name": ".."}, '/name: expected a name other than'),
+    ('cross-name-hidden', {"name": ".tmp"}, "/name: expected a name that does not start with '.'"),
+    ('cross-name-long', {"name": "n" * 255}, '/name: expected at most 100 bytes, got 255'),
+    # Lookup-table pairs the LUT device would reject at run time (exit 3 before): exit 2 in validate.
+    ('lut-pair-swapped', lut_pair('lut-dec.txt', 'lut-inc.txt'), '/tile/device/lut_increasing: bad lookup-table pair'),
+    ('lut-pair-mismatched', lut_pair('lut-inc.txt', 'lut-dec-other-bins.txt'), '/tile/device/lut_decreasing: bad lookup-table pair'),
+    ('lut-pair-zero', lut_pair('lut-zero.txt', 'lut-dec.txt'), '/tile/device/lut_increasing: bad lookup-table pair'),
+    ('lut-pair-both-increasing', lut_pair('lut-inc.txt', 'lut-inc.txt'), '/tile/device/lut_decreasing: bad lookup-table pair'),
+    ('lut-path-folder', lut_pair('.', 'lut-dec.txt'), '/tile/device/lut_increasing: bad lookup table'),
 ]
 for name, doc, frag in cross:
     add(name, doc, frag)
 
 with open(os.path.join(here, 'lut-bad.txt'), 'w') as f:  # a table whose CDF is not increasing
     f.write('header\n1e-6, 2e-6\n0.5, 0.2\n\n1e-7, 1e-7\n2e-7, 2e-7\n')
+for name, text in luts.items():
+    with open(os.path.join(here, name), 'w') as f:
+        f.write(text)
 for old in os.listdir(here):
     if old.endswith('.json'):
         os.remove(os.path.join(here, old))

@@ -1,6 +1,10 @@
 // Dataset loaders: every bad file is a DatasetError naming the file and what was expected.
 #include <zlib.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <fstream>
 #include <functional>
 
@@ -61,4 +65,14 @@ TEST(Datasets, IdxErrors) {
     write_gz(dir + "badlab.gz", be32(0x801) + be32(2) + std::string("\x01\x0b", 2));
     EXPECT_NE(error_of([&] { load_idx(dir + "img.gz", dir + "badlab.gz", 10, "t"); }).find("label 11 at index 1"), std::string::npos);
     EXPECT_NE(error_of([&] { load_idx(dir + "nope.gz", dir + "lab.gz", 10, "t"); }).find("nope.gz: cannot open"), std::string::npos);
+}
+
+TEST(Datasets, FoldersAndFifosAreDatasetErrorsWithoutBlocking) {
+    const std::string dir = ::testing::TempDir() + "xbar-datasets-" + std::to_string(::getpid()) + "/";
+    std::filesystem::create_directories(dir + "folder.csv");
+    EXPECT_NE(error_of([&] { load_digits_csv(dir + "folder.csv"); }).find("folder.csv: expected a dataset file, got a folder"),
+              std::string::npos);
+    ASSERT_EQ(::mkfifo((dir + "fifo.gz").c_str(), 0600), 0);  // nobody writes it: an open would block
+    EXPECT_NE(error_of([&] { load_idx(dir + "fifo.gz", dir + "fifo.gz", 10, "t"); }).find("got a FIFO"), std::string::npos);
+    std::filesystem::remove_all(dir);
 }

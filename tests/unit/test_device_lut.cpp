@@ -1,6 +1,7 @@
 // Lookup-table parser, writer, synthesizer and LUT device. Expected values are recomputed here
 // from the raw tables (siemens) with this file's own mapping and sampling-probability code.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -357,6 +358,46 @@ TEST(DeviceLut, RejectsBadTablesAndMappings) {
     bad = m;
     bad.dw_pulse = -1.f;
     EXPECT_THROW(make_lut(enode(true), enode(false), bad, 1), std::invalid_argument);
+}
+
+// The pair checks validate uses (check_lut_pair) name the table at fault.
+LutSide pair_error_side(const LookupTable& inc, const LookupTable& dec, const std::string& fragment) {
+    try {
+        check_lut_pair(inc, dec, 0.1, 0.9);
+    } catch (const LutPairError& e) {
+        EXPECT_NE(std::string(e.what()).find(fragment), std::string::npos) << e.what();
+        return e.side();
+    }
+    ADD_FAILURE() << "no LutPairError, expected: " << fragment;
+    return LutSide::increasing;
+}
+
+TEST(DeviceLut, PairChecksNameTheTableAtFault) {
+    EXPECT_NO_THROW(check_lut_pair(*taox(true), *taox(false), 0.1, 0.9));
+    EXPECT_NO_THROW(check_lut_pair(*enode(true), *enode(false), 0.1, 0.9));
+    EXPECT_EQ(pair_error_side(*taox(false), *taox(true), "are the tables swapped?"), LutSide::increasing);
+    EXPECT_EQ(pair_error_side(*taox(true), *taox(true), "decreasing (RESET) table"), LutSide::decreasing);
+    EXPECT_EQ(pair_error_side(*taox(true), *enode(false), "expected the same G bins"), LutSide::decreasing);
+    LookupTable zero = *enode(true);
+    std::fill(zero.dg.begin(), zero.dg.end(), 0.0);
+    EXPECT_EQ(pair_error_side(zero, *enode(false), "every dG value is zero"), LutSide::increasing);
+    EXPECT_EQ(pair_error_side(*enode(true), zero, "every dG value is zero"), LutSide::decreasing);
+}
+
+TEST(DeviceLutParse, FoldersFifosAndGzipBombsAreErrorsWithoutBlocking) {
+    TempDir tmp;
+    fs::create_directories(tmp.path("folder"));
+    expect_lut_error(tmp.path("folder"), {":0:", "got a folder"});
+    ASSERT_EQ(::mkfifo(tmp.path("fifo").c_str(), 0600), 0);
+    expect_lut_error(tmp.path("fifo"), {":0:", "FIFO"});  // returns at once: nobody writes the FIFO
+    // 70 MiB of zeros compress to about 70 KiB: rejected at the cap, not parsed.
+    const std::string bomb = tmp.path("bomb.txt.gz");
+    gzFile f = gzopen(bomb.c_str(), "wb9");
+    const std::string zeros(1 << 20, '0');
+    for (int k = 0; k < 70; ++k) gzwrite(f, zeros.data(), unsigned(zeros.size()));
+    gzclose(f);
+    EXPECT_LT(fs::file_size(bomb), 1u << 20);
+    expect_lut_error(bomb, {":0:", "larger than 64 MiB once decompressed"});
 }
 
 // One pulse per cell (pulses mode, request = exactly one pulse): the weight change of a cell at

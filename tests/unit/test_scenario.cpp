@@ -1,8 +1,11 @@
 // Scenario validation: every error names the file, the JSON pointer and what was expected.
 #include <fstream>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
+#include "platform/errors.h"
+#include "platform/resources.h"
 #include "platform/scenario.h"
 
 using namespace xbar::platform;
@@ -81,7 +84,7 @@ TEST(Scenario, BadJsonReportsLineAndColumn) {
         const std::string m = e.what();
         EXPECT_NE(m.find(path + ": /: invalid JSON at line 3"), std::string::npos) << m;
     }
-    EXPECT_THROW(load_scenario(::testing::TempDir() + "does-not-exist.json"), ScenarioError);
+    EXPECT_THROW(load_scenario(::testing::TempDir() + "does-not-exist.json"), InputError);  // exit 2 too
 }
 
 TEST(Scenario, EveryFieldHasDocumentationAndAValidDefault) {
@@ -92,4 +95,127 @@ TEST(Scenario, EveryFieldHasDocumentationAndAValidDefault) {
     // The defaults alone form a valid scenario (checked above); each default is within range.
     const Scenario s = parse_scenario(json::object(), "x.json");
     for (const auto& f : scenario_fields()) EXPECT_TRUE(s.effective.contains(json::json_pointer(f.path))) << f.path;
+}
+
+TEST(Scenario, NamesThatCannotBeFolderNamesAreRejected) {
+    for (const std::string& bad : {std::string("\0x", 2), std::string("a\nb"), std::string("a\x7f"), std::string("a/b"),
+                                  std::string("a\\b"), std::string("."), std::string(".."), std::string(".hidden"),
+                                  std::string(101, 'n')}) {
+        const std::string e = error_of(json{{"name", bad}});
+        EXPECT_NE(e.find("s.json: /name: expected"), std::string::npos) << e;
+    }
+    EXPECT_NE(error_of(json{{"name", std::string(255, 'n')}}).find("at most 100 bytes, got 255"), std::string::npos);
+    EXPECT_EQ(parse_scenario(json{{"name", std::string(100, 'n')}}, "s.json").name.size(), 100u);
+    EXPECT_EQ(parse_scenario(json{{"name", "run-1.a_b"}}, "s.json").name, "run-1.a_b");
+}
+
+TEST(Scenario, DeepDocumentsFromOtherReadersAreRejectedWithoutRecursion) {
+    json deep = json::array();
+    for (int k = 0; k < 70; ++k) deep = json::array({deep});
+    const std::string e = error_of(json{{"tile", {{"rows", deep}}}});
+    EXPECT_NE(e.find("nested deeper than 64 levels"), std::string::npos) << e;
+}
+
+TEST(Scenario, TextParserNamesDuplicateKeysAndNulBytes) {
+    auto text_error = [](const std::string& text) {
+        try {
+            parse_scenario_text(text, "t.json");
+        } catch (const ScenarioError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_NE(text_error(R"({"tile": {"rows": 64, "rows": 128}})").find("t.json: /tile/rows: duplicate key \"rows\""),
+              std::string::npos);
+    EXPECT_NE(text_error(std::string("{\"seed\": 1}\0junk", 16)).find("t.json: /: invalid JSON at line 1, column 12: a NUL byte"),
+              std::string::npos);
+    EXPECT_NE(text_error(std::string(100, '[') + std::string(100, ']')).find("nested deeper than 64"), std::string::npos);
+}
+
+TEST(Scenario, WrittenFieldsWithoutEffectAreWarningsByPath) {
+    const Scenario s = parse_scenario(json::parse(R"({"tile": {"device": {"alpha": 3, "lut_mode": "pulses"},
+        "carry": {"base": 4}}, "firmware": {"epochs": 2, "fault": 1}, "outputs": {"trace": false, "trace_level": "all"}})"),
+                                      "w.json");
+    const auto w = scenario_warnings(s);
+    ASSERT_EQ(w.size(), 6u);
+    const char* paths[] = {"/firmware/fault", "/firmware/epochs", "/tile/device/alpha", "/tile/device/lut_mode",
+                           "/tile/carry/base", "/outputs/trace_level"};
+    for (std::size_t k = 0; k < w.size(); ++k)
+        EXPECT_EQ(w[k].rfind(std::string("w.json: ") + paths[k] + ": has no effect", 0), 0u) << w[k];
+    EXPECT_NE(w[2].find("/tile/device/model is ideal"), std::string::npos) << w[2];
+    EXPECT_NE(w[4].find("/tile/carry/cells is not 1"), std::string::npos) << w[4];
+    // Defaults never warn, and fields that apply do not either.
+    EXPECT_TRUE(scenario_warnings(parse_scenario(json::object(), "d.json")).empty());
+    EXPECT_TRUE(scenario_warnings(parse_scenario(json::parse(R"({"firmware": {"program": "train_mlp", "epochs": 2},
+        "tile": {"device": {"model": "analytic", "alpha": 2}, "carry": {"cells": 2, "base": 4}}})"), "ok.json")).empty());
+}
+
+TEST(Scenario, OverridesKeepTheUsersFieldsAndStrictTurnsWarningsIntoOneError) {
+    const Scenario s = parse_scenario(json::parse(R"({"tile": {"read_noise": 0.01}})"), "v.json");
+    EXPECT_TRUE(scenario_warnings(s).empty());
+    const Scenario digital = override_scenario(s, {{"tile", {{"variant", "digital_reram"}}}});
+    EXPECT_EQ(digital.variant, "digital_reram");
+    const auto w = scenario_warnings(digital);
+    ASSERT_EQ(w.size(), 1u);  // only what the user wrote, not the overridden variant
+    EXPECT_NE(w[0].find("/tile/read_noise: has no effect"), std::string::npos) << w[0];
+    std::ostringstream err;
+    report_warnings(digital, false, err);
+    EXPECT_EQ(err.str(), "xbar-vp: warning: " + w[0] + "\n");
+    try {
+        report_warnings(digital, true, err);
+        FAIL() << "--strict must fail";
+    } catch (const ScenarioError& e) {
+        EXPECT_NE(std::string(e.what()).find("/tile/read_noise: has no effect"), std::string::npos);
+    }
+}
+
+TEST(Scenario, SeedOptionIsCheckedAgainstTheSchemaRange) {
+    EXPECT_EQ(parse_seed_option("0"), 0u);
+    EXPECT_EQ(parse_seed_option("9007199254740991"), 9007199254740991u);
+    for (const char* bad : {"-1", "9007199254740992", "18446744073709551615", "1e3", "", "0x10", " 1", "1.0"})
+        EXPECT_THROW(parse_seed_option(bad), ScenarioError) << bad;
+}
+
+TEST(Scenario, SchemaShowsWhenEachFieldApplies) {
+    const std::string md = schema_markdown();
+    EXPECT_NE(md.find("| `/tile/device/alpha` |"), std::string::npos);
+    EXPECT_NE(md.find("| /tile/variant is analog_reram and /tile/device/model is analytic |"), std::string::npos);
+    EXPECT_NE(md.find("| /firmware/program is train_mlp |"), std::string::npos);
+    EXPECT_NE(md.find("| /tile/variant is analog_reram and /tile/carry/cells is not 1 |"), std::string::npos);
+    for (const auto& f : scenario_fields())
+        for (const auto& a : f.applies) EXPECT_NE(a.path, f.path);
+}
+
+TEST(Resources, EstimateFollowsTheFieldsThatDriveIt) {
+    const Scenario small = parse_scenario(json::parse(R"({"outputs": {"trace": false}})"), "s.json");
+    const Scenario big = parse_scenario(json::parse(R"({"platform": {"tiles": 64}, "outputs": {"trace": false},
+        "tile": {"rows": 4096, "cols": 4096, "carry": {"cells": 8}}})"), "b.json");
+    const auto e = estimate_memory(big);
+    EXPECT_EQ(e.items.front().what, "crossbar cells");
+    EXPECT_EQ(e.items.front().bytes, 64ull * 4096 * 4096 * 9 * 4);  // 8 digit arrays + combined weights
+    EXPECT_LT(estimate_memory(small).total, 64ull << 20);
+    EXPECT_NO_THROW(check_memory(small, 1ull << 30));
+    try {
+        check_memory(big, 8ull << 30);
+        FAIL() << "36 GiB must not fit 8 GiB";
+    } catch (const ScenarioError& err) {
+        const std::string m = err.what();
+        EXPECT_NE(m.find("b.json: /platform/tiles: the run needs about 36.0 GiB"), std::string::npos) << m;
+        EXPECT_NE(m.find("/tile/carry/cells"), std::string::npos) << m;
+        EXPECT_NE(m.find("--max-memory"), std::string::npos) << m;
+    }
+    const Scenario traced = parse_scenario(json::parse(R"({"outputs": {"trace_max_events": 100000000}})"), "t.json");
+    EXPECT_EQ(estimate_memory(traced).items.front().fields.front(), "/outputs/trace_max_events");
+    const Scenario dram = parse_scenario(json::parse(R"({"platform": {"dram": {"size_mib": 16384}}})"), "d.json");
+    EXPECT_EQ(estimate_memory(dram).total, estimate_memory(parse_scenario(json::object(), "x.json")).total);  // lazy DRAM
+}
+
+TEST(Resources, MemorySizesParse) {
+    EXPECT_EQ(parse_memory_size("8G"), 8ull << 30);
+    EXPECT_EQ(parse_memory_size("512M"), 512ull << 20);
+    EXPECT_EQ(parse_memory_size("1.5GiB"), 3ull << 29);
+    EXPECT_EQ(parse_memory_size("4096k"), 4ull << 20);
+    EXPECT_EQ(parse_memory_size("1000000"), 1000000u);
+    for (const char* bad : {"", "G", "-1G", "8X", "8 G", "0", "nan", "1e30T"}) EXPECT_THROW(parse_memory_size(bad), ScenarioError) << bad;
+    EXPECT_GT(default_memory_limit(), 0u);
 }
