@@ -195,6 +195,10 @@ SweepSpec parse_sweep(const json& doc, const std::string& file, const json& base
     s.file = file;
     if (doc.contains("name") && !doc["name"].is_string()) fail("/name", "expected a string");
     s.name = doc.value("name", fs::path(file).stem().string());
+    // The name becomes a folder name (traces/<name>-sweep) and a part of every point's name.
+    if (s.name.empty() || s.name.size() > 200 || s.name == "." || s.name == ".." ||
+        s.name.find_first_of(std::string("/\0", 2)) != std::string::npos)
+        fail("/name", "expected a name of 1 to 200 characters without '/' or NUL, not . or ..");
     s.scenario = base_path;
     s.base = base_doc;
     if (!base_doc.is_object()) fail("/scenario", base_path + ": expected a scenario object");
