@@ -1,12 +1,16 @@
 // xbar-vp command line: run | validate a scenario.
 // Exit codes: 0 success, 2 bad input (scenario, CLI), 3 internal error, 4 firmware (guest) failure.
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <memory>
+#include <set>
 #include <sstream>
 
 #include <boost/program_options.hpp>
@@ -16,12 +20,14 @@
 #include "platform/datasets.h"
 #include "platform/errors.h"
 #include "platform/files.h"
+#include "platform/output_dir.h"
 #include "platform/report.h"
 #include "platform/supervisor.h"
 #include "platform/sweep.h"
 #include "platform/results.h"
 #include "platform/scenario.h"
 #include "platform/system.h"
+#include "platform/vcd_sink.h"
 
 namespace fs = std::filesystem;
 namespace po = boost::program_options;
@@ -45,9 +51,10 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run SCENARIO [--out DIR] [--seed N] [--variant V] [--trace-level kernels|all]\n"
-    "               [--power-window NS] [--force]\n"
+    "               [--power-window NS]\n"
     "                      simulate the scenario; writes summary.json, trace.json, waves.vcd\n"
-    "                      into DIR (default traces/<scenario name>/)\n"
+    "                      into DIR (default traces/<scenario name>/); replaces only an\n"
+    "                      earlier xbar-vp result there, and keeps files you added to it\n"
     "  compare SCENARIO [--variants analog_reram,digital_reram,sram] [-j N] [--out DIR] [--seed N]\n"
     "                      run the scenario once per tile variant (separate processes, N at a\n"
     "                      time) and print them side by side; writes compare.json, compare.csv\n"
@@ -67,6 +74,31 @@ constexpr const char* kUsage =
     "  --version           print the version\n"
     "\n"
     "exit codes: 0 ok, 2 bad input, 3 internal error, 4 firmware failure, 130 interrupted\n";
+
+// Which options each command takes: any other option given is an error, never ignored.
+const std::map<std::string, std::set<std::string>>& command_options() {
+    static const std::map<std::string, std::set<std::string>> m{
+        {"run", {"out", "seed", "variant", "trace-level", "power-window", "strict", "max-memory"}},
+        {"validate", {"strict", "max-memory"}},
+        {"compare", {"out", "seed", "variants", "jobs", "strict", "max-memory"}},
+        {"sweep", {"out", "jobs", "shard", "force", "retry-failed", "no-retry-failed", "strict", "max-memory"}},
+        {"merge", {"out"}},
+        {"schema", {}},
+    };
+    return m;
+}
+
+void check_options_apply(const std::string& cmd, const po::variables_map& vm) {
+    const auto& allowed = command_options().at(cmd);
+    for (const auto& [name, value] : vm) {
+        if (name == "command" || name == "scenario" || name == "more" || value.defaulted()) continue;
+        if (allowed.count(name)) continue;
+        std::string list;
+        for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + std::string("--") + a;
+        throw UsageError("--" + name + " does not apply to " + cmd + (list.empty() ? " (it takes no options)" : " (its options: " + list + ")") +
+                         (name == "force" && cmd == "run" ? "; a run replaces its own earlier result without it, and never a folder xbar-vp did not create" : ""));
+    }
+}
 
 // "a,b,c" -> {"a", "b", "c"} (an empty item stays, and is then rejected as an unknown name).
 std::vector<std::string> split_commas(const std::string& list) {
@@ -99,42 +131,38 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
         doc["tile"]["variant"] = vm["variant"].as<std::string>();
         s = parse_scenario(doc, file);
     }
-    const fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("traces") / s.name;
-    if (fs::exists(out) && !vm.count("force") && !fs::exists(out / "summary.json"))
-        throw UsageError(out.string() + ": exists and is not an xbar-vp output folder (use --force to replace it)");
-
-    // Everything is written into a fresh sibling folder, then moved into place: a failed or
-    // interrupted run never leaves a half-written result that looks complete.
-    const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-    fs::create_directories(parent);
-    const fs::path tmp = parent / ("." + out.filename().string() + ".tmp");
-    fs::remove_all(tmp);
-    fs::create_directories(tmp);
+    fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("traces") / s.name;
+    out = out.lexically_normal();
+    if (out.filename().empty() && out.has_parent_path()) out = out.parent_path();  // DIR/ and DIR/. are DIR
+    // The output contract (platform/output_dir.h, traces/README.md): checked before simulating,
+    // written into a private temporary folder, swapped into place when complete.
+    std::vector<std::string> planned{"summary.json", "power.csv", "report.html"};
+    if (s.write_trace) planned.push_back("trace.json");
+    if (s.write_vcd) planned.push_back("waves.vcd");
+    StagedOutput staged(out, "run", "run", planned);
 
     xbar::trace::Timeline timeline(s.write_trace, s.trace_max_events);
     const auto wall0 = std::chrono::steady_clock::now();
-    RunResult r;
-    try {
-        std::signal(SIGINT, on_signal);
-        std::signal(SIGTERM, on_signal);
-        r = run_platform(s, s.write_vcd ? (tmp / "waves").string() : std::string(), timeline, [] { return g_stop != 0; });
-        const nlohmann::json summary = summary_json(s, r);
-        const std::string power = power_csv(r);
-        write_file_atomically(tmp / "summary.json", summary.dump(2) + "\n");
-        write_file_atomically(tmp / "power.csv", power);
-        write_file_atomically(tmp / "report.html", render_run_report(summary, power));
-        if (s.write_trace) {
-            std::ostringstream os;
-            timeline.write(os);
-            write_file_atomically(tmp / "trace.json", os.str());
-        }
-        fs::remove_all(out);
-        fs::rename(tmp, out);
-    } catch (...) {
-        std::error_code ec;
-        fs::remove_all(tmp, ec);
-        throw;
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    std::unique_ptr<VcdSink> vcd;
+    if (s.write_vcd) {
+        staged.record("waves.vcd");
+        vcd = std::make_unique<VcdSink>(staged.dir() / "waves.vcd");
     }
+    const RunResult r = run_platform(s, vcd ? vcd->systemc_name() : std::string(), timeline, [] { return g_stop != 0; });
+    if (vcd) vcd->finish();
+    const nlohmann::json summary = summary_json(s, r);
+    const std::string power = power_csv(r);
+    staged.write("summary.json", summary.dump(2) + "\n");
+    staged.write("power.csv", power);
+    staged.write("report.html", render_run_report(summary, power));
+    if (s.write_trace) {
+        std::ostringstream os;
+        timeline.write(os);
+        staged.write("trace.json", os.str());
+    }
+    staged.commit();
     const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
 
     print_summary(std::cout, s, r);
@@ -180,12 +208,14 @@ int dispatch(int argc, char** argv) {
     }
     if (!vm.count("command")) throw UsageError("missing command");
     const std::string cmd = vm["command"].as<std::string>();
+    if (!command_options().count(cmd))
+        throw UsageError("unknown command '" + cmd + "' (expected run, compare, sweep, merge, validate or schema)");
+    check_options_apply(cmd, vm);
     if (cmd == "schema") {
+        if (vm.count("scenario")) throw UsageError("schema: unexpected argument '" + vm["scenario"].as<std::string>() + "'");
         std::cout << schema_markdown();
         return 0;
     }
-    if (cmd != "run" && cmd != "validate" && cmd != "compare" && cmd != "sweep" && cmd != "merge")
-        throw UsageError("unknown command '" + cmd + "' (expected run, compare, sweep, merge, validate or schema)");
     if (!vm.count("scenario")) throw UsageError(cmd + ": missing " + (cmd == "merge" ? "DIR" : cmd == "sweep" ? "SPEC" : "SCENARIO"));
     const std::string file = vm["scenario"].as<std::string>();
     if (vm.count("more") && cmd != "merge") throw UsageError(cmd + ": unexpected extra arguments");
@@ -242,12 +272,16 @@ int dispatch(int argc, char** argv) {
 int sc_main(int argc, char** argv) {
     (void)kQuietBanner;
     adopt_supervisor_death_signal();  // a point or variant process dies with its compare / sweep
+    // A write past a file-size limit or into a closed pipe must fail as an error we report, not
+    // kill the process: SIGXFSZ and SIGPIPE are ignored, so write() returns EFBIG / EPIPE.
+    std::signal(SIGXFSZ, SIG_IGN);
+    std::signal(SIGPIPE, SIG_IGN);
     // Info messages (timescale, "stopped by user") are noise on the console.
     sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     try {
         return dispatch(argc, argv);
     } catch (const UsageError& e) {
-        std::cerr << "xbar-vp: " << e.what() << "\n\n" << kUsage;
+        std::cerr << "xbar-vp: " << e.what() << " (xbar-vp --help lists the commands and options)\n";
         return 2;
     } catch (const ScenarioError& e) {
         std::cerr << "xbar-vp: " << e.what() << "\n";
@@ -259,8 +293,14 @@ int sc_main(int argc, char** argv) {
         std::cerr << "xbar-vp: " << e.what() << "\n";
         return 2;
     } catch (const IoError& e) {
-        std::cerr << "xbar-vp: " << e.what() << "\n";
+        std::cerr << "xbar-vp: " << e.what() << " (the previous result, if any, is unchanged)\n";
         return 3;
+    } catch (const std::filesystem::filesystem_error& e) {
+        // The OS refused a folder operation: a full or failing disk is exit 3, anything else
+        // (permission denied, a file where a folder should be) is the environment's, exit 2.
+        const int err = e.code().value();
+        std::cerr << "xbar-vp: " << e.what() << "\n";
+        return err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO || err == EROFS ? 3 : 2;
     } catch (const std::exception& e) {
         std::cerr << "xbar-vp: internal error: " << e.what() << "\n";
         return 3;

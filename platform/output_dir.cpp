@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -142,6 +143,7 @@ void clean_stale(const fs::path& parent, const std::string& name, const fs::path
 void check_destination(const fs::path& dest, const std::string& command, const std::vector<std::string>& planned) {
     const std::string shown = dest.string();
     if (shown.empty()) throw UsageError(command + ": --out: expected a folder, got an empty path");
+    if (shown.find('\0') != std::string::npos) throw UsageError(command + ": --out: the path contains a NUL byte");
     const fs::path abs = normalised(dest);
     std::error_code ec;
     const fs::path canon = fs::weakly_canonical(abs, ec);
@@ -220,7 +222,9 @@ std::vector<std::string> remove_own_folder(const fs::path& dir) {
 StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& command, const std::vector<std::string>& planned)
     : m_kind(std::move(kind)) {
     check_destination(dest, command, planned);
+    std::error_code canon_ec;
     m_dest = normalised(dest);
+    if (const fs::path c = fs::weakly_canonical(m_dest, canon_ec); !canon_ec) m_dest = c;  // a symlink: its target
     const fs::path parent = m_dest.parent_path();
     std::error_code ec;
     fs::create_directories(parent, ec);
@@ -232,6 +236,9 @@ StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& c
     std::string templ = (parent / ("." + m_dest.filename().string() + kTmpInfix + "XXXXXX")).string();
     if (!::mkdtemp(templ.data())) throw_os(command + ": cannot create a folder in " + parent.string(), errno);
     m_tmp = templ;
+    const mode_t mask = ::umask(0);  // mkdtemp gives 0700; a result folder is 0777 & ~umask like any other
+    ::umask(mask);
+    ::chmod(m_tmp.c_str(), 0777 & ~mask);
     write_marker();
 }
 

@@ -92,3 +92,30 @@ TEST(Outputs, VcdDeclaresSignalsAndTimeGoesForward) {
         }
     EXPECT_GT(stamps, 100);
 }
+
+// Two runs on the same --out at once: each stages in its own temporary folder, so the result is
+// one complete run (its power.csv matches a lone run of the same seed), never a mix of both.
+TEST(Outputs, TwoConcurrentRunsOnOneFolderGiveOneCompleteResult) {
+    const auto w = e2e::scratch("concurrent");
+    std::filesystem::create_directories(w);
+    nlohmann::json s = nlohmann::json::parse(e2e::slurp(std::filesystem::path(XBAR_SOURCE_DIR) / "scenarios/quickstart.json"));
+    s["firmware"]["vmm_count"] = 300;
+    s["firmware"]["mvm_count"] = 300;
+    s["tile"]["activity"] = "data";  // energy, so power.csv, depends on the seed's operands
+    std::ofstream(w / "s.json") << s.dump();
+    const std::string scen = "'" + (w / "s.json").string() + "'";
+    for (int seed : {1, 7})
+        ASSERT_EQ(e2e::xbar("run " + scen + " --seed " + std::to_string(seed) + " --out '" + (w / ("ref" + std::to_string(seed))).string() + "'",
+                            w / ("ref-log" + std::to_string(seed))).exit_code, 0);
+    ASSERT_NE(e2e::slurp(w / "ref1" / "power.csv"), e2e::slurp(w / "ref7" / "power.csv"));
+    const std::string both = "cd '" + w.string() + "' && ('" + XBAR_VP_BIN + "' run s.json --seed 1 --out same > a.log 2>&1 & '" +
+                             XBAR_VP_BIN + "' run s.json --seed 7 --out same > b.log 2>&1 & wait)";
+    ASSERT_EQ(std::system(both.c_str()), 0);
+    const auto sum = e2e::summary(w / "same");
+    const int seed = sum["scenario"]["seed"].get<int>();
+    ASSERT_TRUE(seed == 1 || seed == 7) << seed;
+    EXPECT_EQ(e2e::slurp(w / "same" / "power.csv"), e2e::slurp(w / ("ref" + std::to_string(seed)) / "power.csv"));
+    EXPECT_EQ(e2e::slurp(w / "same" / "waves.vcd"), e2e::slurp(w / ("ref" + std::to_string(seed)) / "waves.vcd"));
+    for (const auto& e : std::filesystem::directory_iterator(w))
+        EXPECT_EQ(e.path().filename().string().find(".same.xbar-tmp-"), std::string::npos) << e.path();
+}
