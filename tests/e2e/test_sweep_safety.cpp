@@ -282,3 +282,22 @@ TEST(SweepSafety, BadJobsShardAndMetricsAreExit2) {
     EXPECT_NE(c.err.find("-j 0"), std::string::npos) << c.err;
     EXPECT_FALSE(fs::exists(w / "c"));
 }
+
+// Two shards started at the same moment into one folder (a Slurm array sharing --out): one
+// writes sweep.json and the header, both append their rows, none is lost or doubled.
+TEST(SweepSafety, ConcurrentShardsShareOneFolderWithOneHeader) {
+    const auto w = e2e::scratch("sweep-shared");
+    const auto spec = write_spec(w, 8, 200);
+    const auto out = w / "out";
+    std::vector<pid_t> pids;
+    for (const char* s : {"0/2", "1/2"})
+        pids.push_back(e2e::spawn_xbar({"sweep", spec.string(), "-j", "1", "--shard", s, "--out", out.string()},
+                                       w / (std::string("r") + s[0])));
+    for (pid_t p : pids) EXPECT_EQ(e2e::wait_exit(p, 300), 0);
+    const std::string csv = e2e::slurp(out / "results.csv");
+    EXPECT_EQ(csv.find("point,exit_code"), 0u);
+    EXPECT_EQ(csv.find("point,exit_code", 1), std::string::npos) << csv;
+    EXPECT_EQ(rows_of(out / "results.csv").size(), 8u);
+    const auto m = e2e::xbar("merge " + q(out) + " --out " + q(w / "m"), w / "rm");
+    EXPECT_EQ(m.exit_code, 0) << m.err;
+}
