@@ -372,10 +372,35 @@ void check_same_spec(const fs::path& out, const SweepSpec& spec) {
                      "choose another --out");
 }
 
+// True if `dir` holds nothing but the lock file (and a marker being written): another shard has
+// just created the folder and is starting the sweep in it.
+bool being_started(const fs::path& dir) {
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec), end;
+    if (ec) return false;
+    for (; it != end; it.increment(ec)) {
+        const std::string n = it->path().filename().string();
+        if (n != ".sweep.lock" && n != std::string(kMarkerFile) + ".part") return false;
+    }
+    return true;
+}
+
+void check_sweep_destination(const fs::path& out) {
+    const std::vector<std::string> planned{"sweep.json", "results.csv", "points", ".sweep.lock"};
+    try {
+        check_destination(out, "sweep", planned);
+        return;
+    } catch (const UsageError&) {
+        if (!being_started(out)) throw;
+    }
+    { SweepLock wait(out); }  // the other shard holds the lock until its marker and header are written
+    check_destination(out, "sweep", planned);
+}
+
 // Checks `out`, starts it or checks that it holds this spec's sweep; --force starts anew.
 void open_folder(const SweepSpec& spec, const SweepOptions& o) {
     const fs::path out(o.out);
-    check_destination(out, "sweep", {"sweep.json", "results.csv", "points", ".sweep.lock"});
+    check_sweep_destination(out);
     check_output_kind(o.out, "sweep", "sweep");
     if (o.force && is_own_folder(out)) {
         const auto left = remove_own_folder(out);
