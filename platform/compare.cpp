@@ -1,20 +1,21 @@
 #include "platform/compare.h"
 
-#include <sys/wait.h>
-
-#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
-#include <thread>
 
 #include <nlohmann/json.hpp>
 
+#include "platform/csv.h"
 #include "platform/files.h"
+#include "platform/json_input.h"
+#include "platform/output_dir.h"
 #include "platform/report.h"
+#include "platform/supervisor.h"
+#include "platform/sweep.h"
 
 namespace xbar::platform {
 
@@ -29,95 +30,77 @@ const std::vector<std::string>& variant_names() {
 namespace {
 
 double kernel_field(const json& s, const char* kernel, const char* field) {
+    if (!s.contains("kernels") || !s["kernels"].is_array()) return 0.0;
     for (const auto& k : s["kernels"])
-        if (k["tile"] == "tile0" && k["kernel"] == kernel) return k[field].get<double>();
+        if (k.value("tile", "") == "tile0" && k.value("kernel", "") == kernel) return k.value(field, 0.0);
     return 0.0;
 }
 
-}  // namespace
+// One row of compare.json: the variant's per-call kernel figures, cycle, area and, when the
+// analog tile ran, the ratios over it.
+json variant_row(const std::string& variant, const json& s, const json* analog) {
+    json r;
+    r["variant"] = variant;
+    for (const char* k : {"vmm", "mvm", "opu"}) {
+        r[std::string(k) + "_latency_ns"] = kernel_field(s, k, "latency_ns_mean");
+        r[std::string(k) + "_energy_nj"] = kernel_field(s, k, "energy_nj_mean");
+    }
+    const json cyc = s.value("cycle", json::object()).value("tile0", json::object());
+    r["cycle_latency_ns"] = cyc.value("latency_ns", 0.0);
+    r["cycle_energy_nj"] = cyc.value("energy_nj", 0.0);
+    auto area = [](const json& x) { return x.value("area", json::object()).value("tile0", json::object()).value("periphery_um2", 0.0); };
+    r["area_um2"] = area(s);
+    r["total_energy_nj"] = s.value("energy", json::object()).value("total_nj", 0.0);
+    r["sim_time_ns"] = s.value("sim_time_ns", 0.0);
+    if (s.contains("training") && s["training"].contains("epochs") && !s["training"]["epochs"].empty())
+        r["test_accuracy"] = s["training"]["epochs"].back()["test_accuracy"];
+    if (analog) {
+        const json ac = analog->value("cycle", json::object()).value("tile0", json::object());
+        auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+        r["energy_vs_analog"] = ratio(r["cycle_energy_nj"], ac.value("energy_nj", 0.0));
+        r["latency_vs_analog"] = ratio(r["cycle_latency_ns"], ac.value("latency_ns", 0.0));
+        r["area_vs_analog"] = ratio(r["area_um2"], area(*analog));
+    }
+    return r;
+}
 
-int run_compare(const CompareOptions& o) {
-    fs::create_directories(o.out);
-    std::vector<int> codes(o.variants.size(), 0);
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-        for (std::size_t i; (i = next++) < o.variants.size();) {
-            const fs::path dir = fs::path(o.out) / o.variants[i];
-            std::string cmd = shell_quote(o.self) + " run " + shell_quote(o.scenario) + " --variant " + o.variants[i] + " --out " +
-                              shell_quote(dir.string());
-            if (o.seed) cmd += " --seed " + std::to_string(*o.seed);
-            cmd += " > " + shell_quote((fs::path(o.out) / (o.variants[i] + ".log")).string()) + " 2>&1";
-            const int rc = std::system(cmd.c_str());
-            codes[i] = WIFEXITED(rc) ? WEXITSTATUS(rc) : 3;
-        }
-    };
-    std::vector<std::thread> pool;
-    for (int k = 0; k < std::max(1, o.jobs); ++k) pool.emplace_back(worker);
-    for (auto& t : pool) t.join();
-    for (std::size_t i = 0; i < o.variants.size(); ++i)
-        if (codes[i] != 0) {
-            std::cerr << "xbar-vp compare: variant " << o.variants[i] << " exited with " << codes[i] << ", see "
-                      << (fs::path(o.out) / (o.variants[i] + ".log")).string() << "\n";
-            return codes[i];
-        }
-
-    // Gather: one row per variant, ratios against the analog tile when it ran.
-    json rows = json::array();
-    const json* analog = nullptr;
-    std::vector<json> sums;
+// The variant processes, supervised: codes[i] is variant i's exit code, -1 if it never started.
+std::vector<int> run_variants(const CompareOptions& o, StagedOutput& staged, int& stop) {
+    std::vector<ChildJob> jobs;
     for (const auto& v : o.variants) {
-        std::ifstream in(fs::path(o.out) / v / "summary.json");
-        sums.push_back(json::parse(in));
+        ChildJob j{{o.self, "run", o.scenario, "--variant", v, "--out", (staged.dir() / v).string()}, staged.dir() / (v + ".log")};
+        if (o.seed) j.argv.insert(j.argv.end(), {"--seed", std::to_string(*o.seed)});
+        jobs.push_back(std::move(j));
     }
-    for (std::size_t i = 0; i < o.variants.size(); ++i)
-        if (o.variants[i] == "analog_reram") analog = &sums[i];
-    for (std::size_t i = 0; i < o.variants.size(); ++i) {
-        const json& s = sums[i];
-        json r;
-        r["variant"] = o.variants[i];
-        for (const char* k : {"vmm", "mvm", "opu"}) {
-            r[std::string(k) + "_latency_ns"] = kernel_field(s, k, "latency_ns_mean");
-            r[std::string(k) + "_energy_nj"] = kernel_field(s, k, "energy_nj_mean");
-        }
-        const json cyc = s["cycle"].value("tile0", json::object());
-        r["cycle_latency_ns"] = cyc.value("latency_ns", 0.0);
-        r["cycle_energy_nj"] = cyc.value("energy_nj", 0.0);
-        r["area_um2"] = s["area"]["tile0"].value("periphery_um2", 0.0);
-        r["total_energy_nj"] = s["energy"]["total_nj"];
-        r["sim_time_ns"] = s["sim_time_ns"];
-        if (s.contains("training")) r["test_accuracy"] = s["training"]["epochs"].back()["test_accuracy"];
-        if (analog) {
-            const json ac = (*analog)["cycle"].value("tile0", json::object());
-            auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-            r["energy_vs_analog"] = ratio(r["cycle_energy_nj"], ac.value("energy_nj", 0.0));
-            r["latency_vs_analog"] = ratio(r["cycle_latency_ns"], ac.value("latency_ns", 0.0));
-            r["area_vs_analog"] = ratio(r["area_um2"], (*analog)["area"]["tile0"].value("periphery_um2", 0.0));
-        }
-        rows.push_back(r);
-    }
-    json out{{"schema_version", 1}, {"scenario", o.scenario}, {"variants", rows}};
-    write_file_atomically(fs::path(o.out) / "compare.json", out.dump(2) + "\n");
-    write_file_atomically(fs::path(o.out) / "report.html", render_compare_report(out, sums));
+    std::vector<int> codes(o.variants.size(), -1);
+    Supervisor sup;
+    sup.run(
+        jobs, o.jobs,
+        [&](std::size_t i) {
+            staged.record(o.variants[i] + "/");
+            staged.record(o.variants[i] + ".log");
+        },
+        [&](std::size_t i, const ChildExit& e) { codes[i] = e.code; });
+    stop = sup.stop_signal();
+    return codes;
+}
 
-    // CSV with a fixed column order.
+std::string compare_csv(const json& rows) {
     const std::vector<std::string> cols{"variant", "vmm_latency_ns", "vmm_energy_nj", "mvm_latency_ns", "mvm_energy_nj",
                                         "opu_latency_ns", "opu_energy_nj", "cycle_latency_ns", "cycle_energy_nj",
                                         "area_um2", "energy_vs_analog", "latency_vs_analog", "area_vs_analog",
                                         "test_accuracy", "total_energy_nj", "sim_time_ns"};
-    std::ostringstream csv;
-    for (std::size_t c = 0; c < cols.size(); ++c) csv << (c ? "," : "") << cols[c];
-    csv << "\n";
+    std::string csv = csv_record(cols);
     for (const auto& r : rows) {
-        for (std::size_t c = 0; c < cols.size(); ++c) {
-            csv << (c ? "," : "");
-            if (!r.contains(cols[c])) continue;
-            if (r[cols[c]].is_string()) csv << r[cols[c]].get<std::string>();
-            else csv << r[cols[c]].dump();
-        }
-        csv << "\n";
+        std::vector<std::string> cells;
+        for (const auto& c : cols)
+            cells.push_back(!r.contains(c) || r[c].is_null() ? std::string() : r[c].is_string() ? r[c].get<std::string>() : r[c].dump());
+        csv += csv_record(cells);
     }
-    write_file_atomically(fs::path(o.out) / "compare.csv", csv.str());
+    return csv;
+}
 
+void print_table(const CompareOptions& o, const json& rows, const fs::path& out) {
     char buf[256];
     std::cout << "xbar-vp compare " << o.scenario << "\n\n";
     std::snprintf(buf, sizeof buf, "  %-14s %12s %12s %12s %12s %12s %12s %10s %8s %8s %8s %8s\n", "variant", "VMM ns",
@@ -134,8 +117,65 @@ int run_compare(const CompareOptions& o) {
         std::cout << buf;
     }
     std::cout << "\n  cycle = VMM + MVM + OPU; ratios are cycle energy, cycle latency and area over the analog tile's\n"
-              << "  outputs: " << (fs::path(o.out) / "compare.json").string() << ", " << (fs::path(o.out) / "compare.csv").string()
-              << ", " << (fs::path(o.out) / "report.html").string() << ", and one folder per variant\n";
+              << "  outputs: " << (out / "compare.json").string() << ", " << (out / "compare.csv").string()
+              << ", " << (out / "report.html").string() << ", and one folder per variant\n";
+}
+
+}  // namespace
+
+int run_compare(const CompareOptions& o) {
+    check_jobs(o.jobs, "compare");
+    ignore_file_size_signal();
+    check_output_kind(o.out, "compare", "compare");
+    std::vector<std::string> planned{"compare.json", "compare.csv", "report.html"};
+    for (const auto& v : o.variants) planned.insert(planned.end(), {v, v + ".log"});
+    StagedOutput staged(o.out, "compare", "compare", planned);
+    int stop = 0;
+    std::vector<int> codes = run_variants(o, staged, stop);
+    const fs::path out(o.out);
+    // Only variants whose run finished (0) are compared; a failure is reported with its log.
+    std::vector<json> sums(o.variants.size());
+    for (std::size_t i = 0; i < o.variants.size(); ++i) {
+        if (codes[i] != 0) continue;
+        try {
+            sums[i] = load_json_input((staged.dir() / o.variants[i] / "summary.json").string(), "summary");
+        } catch (const std::exception& e) {
+            std::cerr << "xbar-vp compare: variant " << o.variants[i] << ": " << e.what() << "\n";
+            codes[i] = 3;
+        }
+    }
+    for (std::size_t i = 0; i < o.variants.size() && !stop; ++i)
+        if (codes[i] != 0) {
+            std::cerr << "xbar-vp compare: variant " << o.variants[i] << " exited with " << codes[i] << ", see "
+                      << (out / (o.variants[i] + ".log")).string() << "\n";
+            staged.commit();  // the variants' folders and logs, no comparison
+            return codes[i];
+        }
+    const json* analog = nullptr;
+    for (std::size_t i = 0; i < o.variants.size(); ++i)
+        if (o.variants[i] == "analog_reram" && codes[i] == 0) analog = &sums[i];
+    json rows = json::array(), not_finished = json::array();
+    std::vector<json> done_sums;
+    for (std::size_t i = 0; i < o.variants.size(); ++i) {
+        if (codes[i] != 0) {
+            not_finished.push_back(o.variants[i]);
+            continue;
+        }
+        rows.push_back(variant_row(o.variants[i], sums[i], analog));
+        done_sums.push_back(sums[i]);
+    }
+    json result{{"schema_version", 1}, {"status", stop ? "interrupted" : "ok"}, {"scenario", o.scenario}, {"variants", rows}};
+    if (stop) result["not_finished"] = not_finished;
+    staged.write("compare.json", result.dump(2) + "\n");
+    staged.write("report.html", render_compare_report(result, done_sums));
+    staged.write("compare.csv", compare_csv(rows));
+    staged.commit();
+    print_table(o, rows, out);
+    if (stop) {
+        std::cout << "  interrupted by " << (stop == SIGINT ? "SIGINT" : "SIGTERM") << ": " << not_finished.size()
+                  << " variant(s) did not finish: " << not_finished.dump() << "\n";
+        return 130;
+    }
     return 0;
 }
 

@@ -18,7 +18,9 @@ struct CompareOptions {
     std::optional<unsigned long long> seed;
 };
 
-// Returns the exit code: 0, or the first non-zero exit code of a variant's run.
+// Returns the exit code: 0; 130 when interrupted (SIGINT / SIGTERM: the finished variants are
+// compared, "status": "interrupted"); or the first non-zero exit code of a variant (its folder
+// and log are kept, no comparison is written). Outputs are staged and replace --out atomically.
 int run_compare(const CompareOptions& o);
 
 }  // namespace xbar::platform

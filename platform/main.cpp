@@ -23,6 +23,7 @@
 #include "platform/output_dir.h"
 #include "platform/report.h"
 #include "platform/resources.h"
+#include "platform/supervisor.h"
 #include "platform/sweep.h"
 #include "platform/results.h"
 #include "platform/scenario.h"
@@ -59,10 +60,11 @@ constexpr const char* kUsage =
     "                      run the scenario once per tile variant (separate processes, N at a\n"
     "                      time) and print them side by side; writes compare.json, compare.csv\n"
     "                      (default DIR traces/<scenario name>-compare/)\n"
-    "  sweep SPEC [-j N] [--shard i/N] [--out DIR]\n"
+    "  sweep SPEC [-j N] [--shard i/N] [--out DIR] [--force] [--no-retry-failed]\n"
     "                      run a grid/zip of scenario variations, one process per point, rows in\n"
     "                      DIR/results.csv (default traces/<spec name>-sweep/); finished points are\n"
-    "                      skipped on a re-run; --shard runs every N-th point (Slurm job arrays)\n"
+    "                      skipped and failed ones run again on a re-run; a changed spec needs\n"
+    "                      --force (a new sweep); --shard runs every N-th point (Slurm job arrays)\n"
     "  merge DIR... --out DIR\n"
     "                      combine shard folders into one results.csv and list missing points\n"
     "  validate SCENARIO   check a scenario and print it with defaults filled in\n"
@@ -193,7 +195,7 @@ int dispatch(int argc, char** argv) {
         "seed", po::value<std::string>(), "")("strict", "")("max-memory", po::value<std::string>(), "")("force", "")("variant", po::value<std::string>(), "")(
         "variants", po::value<std::string>(), "")("jobs,j", po::value<int>(), "")(
         "trace-level", po::value<std::string>(), "")("power-window", po::value<double>(), "")(
-        "shard", po::value<std::string>(), "")("more", po::value<std::vector<std::string>>(), "")("command", po::value<std::string>(), "")(
+        "shard", po::value<std::string>(), "")("retry-failed", "")("no-retry-failed", "")("more", po::value<std::vector<std::string>>(), "")("command", po::value<std::string>(), "")(
         "scenario", po::value<std::string>(), "");
     po::positional_options_description pos;
     pos.add("command", 1).add("scenario", 1).add("more", -1);
@@ -231,18 +233,16 @@ int dispatch(int argc, char** argv) {
         o.self = fs::read_symlink("/proc/self/exe").string();
         o.out = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("traces") / (spec.name + "-sweep")).string();
         o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
+        check_jobs(o.jobs, "sweep");
         if (vm.count("shard")) {
-            const std::string sh = vm["shard"].as<std::string>();
-            const auto slash = sh.find('/');
-            try {
-                if (slash == std::string::npos) throw std::invalid_argument("");
-                o.shard = std::stoul(sh.substr(0, slash));
-                o.shards = std::stoul(sh.substr(slash + 1));
-            } catch (const std::exception&) {
-                throw UsageError("--shard: expected i/N, e.g. 0/3, got '" + sh + "'");
-            }
-            if (o.shards == 0 || o.shard >= o.shards) throw UsageError("--shard: expected 0 <= i < N, got '" + sh + "'");
+            const Shard sh = parse_shard(vm["shard"].as<std::string>());
+            o.shard = sh.index;
+            o.shards = sh.count;
         }
+        if (vm.count("retry-failed") && vm.count("no-retry-failed"))
+            throw UsageError("sweep: --retry-failed and --no-retry-failed contradict each other");
+        o.retry_failed = !vm.count("no-retry-failed");
+        o.force = vm.count("force") > 0;
         return run_sweep(spec, o);
     }
     if (cmd == "merge") {
@@ -268,6 +268,7 @@ int dispatch(int argc, char** argv) {
         o.variants = variant_names();
         if (vm.count("variants")) o.variants = split_commas(vm["variants"].as<std::string>());
         o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
+        check_jobs(o.jobs, "compare");
         o.out = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("traces") / (s.name + "-compare")).string();
         if (vm.count("seed")) o.seed = parse_seed_option(vm["seed"].as<std::string>());
         return run_compare(o);
@@ -279,6 +280,7 @@ int dispatch(int argc, char** argv) {
 
 int sc_main(int argc, char** argv) {
     (void)kQuietBanner;
+    adopt_supervisor_death_signal();  // a point or variant process dies with its compare / sweep
     // A write past a file-size limit or into a closed pipe must fail as an error we report, not
     // kill the process: SIGXFSZ and SIGPIPE are ignored, so write() returns EFBIG / EPIPE.
     std::signal(SIGXFSZ, SIG_IGN);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e_util.h"
+#include "e2e_proc.h"
 
 TEST(Compare, EightBitRatiosMatchThePaper) {
     const auto w = e2e::scratch("compare8");
@@ -67,4 +68,72 @@ TEST(Compare, OutputsDoNotDependOnTheNumberOfJobs) {
         EXPECT_TRUE(e2e::slurp(w / "1" / f) == e2e::slurp(w / "2" / f)) << f;
     for (const char* v : {"analog_reram", "digital_reram", "sram"})
         EXPECT_TRUE(e2e::slurp(w / "1" / v / "summary.json") == e2e::slurp(w / "2" / v / "summary.json")) << v;
+}
+
+namespace {
+// A digits training run of `epochs` epochs (a quarter of a second each), traces off.
+std::filesystem::path training_scenario(const std::filesystem::path& w, int epochs) {
+    std::filesystem::create_directories(w);
+    auto s = nlohmann::json::parse(e2e::slurp(std::filesystem::path(XBAR_SOURCE_DIR) / "scenarios/training/digits-analog-ideal.json"));
+    s["firmware"]["epochs"] = epochs;
+    s["outputs"] = {{"vcd", false}, {"trace", false}};
+    std::ofstream(w / "train.json") << s.dump();
+    return w / "train.json";
+}
+bool running_variant(pid_t parent, const std::string& variant) {
+    for (pid_t k : e2e::children_of(parent))
+        if (e2e::slurp("/proc/" + std::to_string(k) + "/cmdline").find(variant) != std::string::npos) return true;
+    return false;
+}
+}  // namespace
+
+class CompareSignal : public ::testing::TestWithParam<int> {};
+
+// SIGINT / SIGTERM to compare: the variant in flight stops, no process survives, the variants that
+// finished are compared with "status": "interrupted" (exit 130), and a new compare completes.
+TEST_P(CompareSignal, StopsTheVariantsAndKeepsWhatFinished) {
+    const int sig = GetParam();
+    const auto w = e2e::scratch("compare-sig" + std::to_string(sig));
+    const auto scenario = training_scenario(w, 20);
+    const auto out = w / "out";
+    const pid_t pid = e2e::spawn_xbar({"compare", scenario.string(), "-j", "1", "--out", out.string()}, w / "r1");
+    ASSERT_GT(pid, 0);
+    ASSERT_TRUE(e2e::wait_until([&] { return running_variant(pid, "digital_reram"); }, 120));
+    const auto kids = e2e::children_of(pid);
+    ASSERT_EQ(kids.size(), 1u);
+    ::kill(pid, sig);
+    EXPECT_EQ(e2e::wait_exit(pid, 120), 130) << e2e::slurp(w / "r1" / "stderr.txt");
+    for (pid_t k : kids) EXPECT_FALSE(e2e::alive(k)) << "variant process " << k << " survived compare";
+    const auto c = nlohmann::json::parse(e2e::slurp(out / "compare.json"));
+    EXPECT_EQ(c["status"], "interrupted");
+    ASSERT_EQ(c["variants"].size(), 1u);
+    EXPECT_EQ(c["variants"][0]["variant"], "analog_reram");
+    EXPECT_EQ(c["not_finished"], nlohmann::json({"digital_reram", "sram"}));
+    for (const auto& e : std::filesystem::directory_iterator(w))
+        EXPECT_EQ(e.path().filename().string().find(".xbar-tmp-"), std::string::npos) << e.path();
+    // The interrupted result is the platform's: a new compare replaces it.
+    const auto again = e2e::xbar("compare '" + scenario.string() + "' -j 2 --out '" + out.string() + "'", w / "r2");
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    const auto full = nlohmann::json::parse(e2e::slurp(out / "compare.json"));
+    EXPECT_EQ(full["status"], "ok");
+    EXPECT_EQ(full["variants"].size(), 3u);
+}
+
+INSTANTIATE_TEST_SUITE_P(IntTerm, CompareSignal, ::testing::Values(SIGINT, SIGTERM));
+
+TEST(Compare, RefusesAFolderItDidNotCreateAndKeepsUserFiles) {
+    const auto w = e2e::scratch("compare-own");
+    const auto scenario = training_scenario(w, 1);
+    std::filesystem::create_directories(w / "mine");
+    std::ofstream(w / "mine" / "notes.md") << "mine";
+    const auto r = e2e::xbar("compare '" + scenario.string() + "' --variants sram --out '" + (w / "mine").string() + "'", w / "r1");
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_EQ(e2e::slurp(w / "mine" / "notes.md"), "mine");
+    // In its own folder a user's file survives a new compare.
+    const auto out = w / "out";
+    ASSERT_EQ(e2e::xbar("compare '" + scenario.string() + "' --variants sram --out '" + out.string() + "'", w / "r2").exit_code, 0);
+    std::ofstream(out / "plot.py") << "# mine";
+    ASSERT_EQ(e2e::xbar("compare '" + scenario.string() + "' --variants sram --out '" + out.string() + "'", w / "r3").exit_code, 0);
+    EXPECT_EQ(e2e::slurp(out / "plot.py"), "# mine");
+    EXPECT_TRUE(std::filesystem::exists(out / "sram" / "summary.json"));
 }

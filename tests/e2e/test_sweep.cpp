@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e_util.h"
+#include "e2e_proc.h"
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -66,10 +67,12 @@ TEST(Sweep, CrashAndResumeDoesNotRedoFinishedPoints) {
     pid_t pid;
     ASSERT_EQ(posix_spawn(&pid, XBAR_VP_BIN, nullptr, &attr, argv.data(), environ), 0);
     for (int k = 0; k < 1200 && done_count(out) < 4; ++k) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    kill(-pid, SIGKILL);
+    const auto kids = e2e::children_of(pid);
+    kill(-pid, SIGKILL);  // the point processes run in their own groups: the kernel kills them with the sweep
     int status;
     waitpid(pid, &status, 0);
     posix_spawnattr_destroy(&attr);
+    for (pid_t k : kids) EXPECT_TRUE(e2e::wait_until([&] { return !e2e::alive(k); }, 10)) << "point " << k << " survived";
     const int before = done_count(out);
     ASSERT_GE(before, 4);
     ASSERT_LT(before, 24) << "the sweep finished before it could be interrupted";
@@ -86,6 +89,7 @@ TEST(Sweep, CrashAndResumeDoesNotRedoFinishedPoints) {
     EXPECT_EQ(all.size(), 24u);
     std::set<std::string> ids;
     for (const auto& row : all) ids.insert(row.substr(0, row.find(',')));
+    EXPECT_EQ(all.size(), 24u);
     EXPECT_EQ(ids.size(), 24u);  // each point once
 }
 
@@ -103,10 +107,11 @@ TEST(Sweep, ThreeShardsAndMergeEqualOneSweep) {
     const auto m = e2e::xbar("merge" + dirs + " --out '" + (w / "merged").string() + "'", w / "rm");
     ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
     EXPECT_EQ(e2e::slurp(w / "merged" / "results.csv"), e2e::slurp(w / "full" / "results.csv"));
-    // A missing shard is reported.
+    // A missing shard is reported, and nothing is written.
     const auto partial = e2e::xbar("merge '" + (w / "shard0").string() + "' --out '" + (w / "m2").string() + "'", w / "rm2");
-    EXPECT_EQ(partial.exit_code, 1);
-    EXPECT_NE(partial.out.find("missing points: 1 2 4 5"), std::string::npos) << partial.out;
+    EXPECT_EQ(partial.exit_code, 2);
+    EXPECT_NE(partial.err.find("missing points: 1 2 4 5"), std::string::npos) << partial.err;
+    EXPECT_FALSE(std::filesystem::exists(w / "m2"));
 }
 
 TEST(Sweep, BadSpecsAreInputErrors) {
@@ -134,8 +139,19 @@ TEST(Sweep, SlurmJobArrayOnALocalCluster) {
                         "scenarios/sweeps/slurm-array.sh is exercised only where a cluster is available";
     const auto w = e2e::scratch("sweep-slurm");
     const auto spec = write_spec(w);
-    const std::string cmd = "cd '" + std::string(XBAR_SOURCE_DIR) + "' && timeout 300 sbatch --wait --array=0-2 scenarios/sweeps/slurm-array.sh '" +
-                            spec.string() + "' '" + (w / "out").string() + "' > /dev/null";
+    // Submitted from the test's folder, job logs there too: nothing lands in the source tree.
+    const std::string cmd = "cd '" + w.string() + "' && XBAR_VP='" XBAR_VP_BIN "' timeout 300 sbatch --wait --array=0-2 "
+                            "--export=ALL --output='" + (w / "slurm-%A_%a.log").string() + "' '" XBAR_SOURCE_DIR
+                            "/scenarios/sweeps/slurm-array.sh' '" + spec.string() + "' '" + (w / "out").string() + "' > /dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     EXPECT_EQ(rows(w / "out" / "results.csv").size(), 24u);
+    // Three shards shared one folder: one header, no internal error in any job log.
+    const std::string csv = e2e::slurp(w / "out" / "results.csv");
+    EXPECT_EQ(csv.find("point,exit_code"), 0u);
+    EXPECT_EQ(csv.find("point,exit_code", 1), std::string::npos);
+    for (const auto& e : fs::directory_iterator(w)) {
+        if (e.path().extension() == ".log") {
+            EXPECT_EQ(e2e::slurp(e.path()).find("internal error"), std::string::npos) << e.path();
+        }
+    }
 }

@@ -14,7 +14,11 @@ echo "building fuzzers in $out"
 clang++ "${flags[@]}" "$root/tests/fuzz/scenario_fuzzer.cpp" "$root/platform/scenario.cpp" "${device[@]}" -lz \
     -o "$out/scenario_fuzzer"
 clang++ "${flags[@]}" "$root/tests/fuzz/lut_fuzzer.cpp" "${device[@]}" -lz -o "$out/lut_fuzzer"
-for t in scenario lut; do
+sweep_src=()
+for f in sweep supervisor csv json_input files output_dir scenario; do sweep_src+=("$root/platform/$f.cpp"); done
+clang++ "${flags[@]}" "$root/tests/fuzz/sweep_fuzzer.cpp" "${sweep_src[@]}" "${device[@]}" -lz \
+    -o "$out/sweep_fuzzer"
+for t in scenario lut sweep; do
     work="$out/corpus-$t"
     rm -rf "$work" && mkdir -p "$work"
     cp "$root/tests/fuzz/corpus/$t"/* "$work"/
