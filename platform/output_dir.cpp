@@ -190,6 +190,18 @@ void mark_own_folder(const fs::path& dir, const std::string& kind, const std::ve
 
 bool is_own_folder(const fs::path& dir) { return !read_marker(dir).is_null(); }
 
+std::string own_kind(const fs::path& dir) {
+    const json m = read_marker(dir);
+    return m.is_null() ? std::string() : m.value("kind", "");
+}
+
+void check_output_kind(const fs::path& dest, const std::string& kind, const std::string& command) {
+    const std::string k = own_kind(dest);
+    if (!k.empty() && k != kind)
+        throw UsageError(command + ": --out " + dest.string() + ": is an xbar-vp " + k + " folder; " + command +
+                         " never replaces it: choose another --out");
+}
+
 std::vector<std::string> own_entries(const fs::path& dir) {
     const json m = read_marker(dir);
     std::vector<std::string> out;
@@ -222,6 +234,7 @@ std::vector<std::string> remove_own_folder(const fs::path& dir) {
 StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& command, const std::vector<std::string>& planned)
     : m_kind(std::move(kind)) {
     check_destination(dest, command, planned);
+    check_output_kind(dest, m_kind, command);
     std::error_code canon_ec;
     m_dest = normalised(dest);
     if (const fs::path c = fs::weakly_canonical(m_dest, canon_ec); !canon_ec) m_dest = c;  // a symlink: its target

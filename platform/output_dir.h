@@ -33,6 +33,11 @@ void mark_own_folder(const std::filesystem::path& dir, const std::string& kind,
                      const std::vector<std::string>& entries);
 // True if `dir` is a folder that carries a readable marker.
 bool is_own_folder(const std::filesystem::path& dir);
+// The kind its marker gives (run, compare, sweep, ...), or "" if `dir` is not an own folder.
+std::string own_kind(const std::filesystem::path& dir);
+// Throws UsageError if `dest` is an xbar-vp folder of another kind than `kind`: a sweep folder is
+// never replaced by a run, a merge or a compare, and so on.
+void check_output_kind(const std::filesystem::path& dest, const std::string& kind, const std::string& command);
 // The entries the marker of `dir` lists (empty if there is no marker).
 std::vector<std::string> own_entries(const std::filesystem::path& dir);
 // Deletes what the marker of `dir` lists (sub-folders recursively by their own markers), then the

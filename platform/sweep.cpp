@@ -255,15 +255,6 @@ namespace {
 
 const std::vector<std::string> kSweepEntries{".sweep.lock", "sweep.json", "results.csv", "points/"};
 
-std::string marker_kind(const fs::path& dir) {
-    if (!is_own_folder(dir)) return "";
-    try {
-        return json::parse(read_input_file(dir / kMarkerFile, "marker", 1u << 20)).value("kind", "");
-    } catch (const std::exception&) {
-        return "";
-    }
-}
-
 [[noreturn]] void throw_fs(const std::string& what, const std::error_code& ec) {
     throw IoError(what + ": " + ec.message());
 }
@@ -417,13 +408,6 @@ void open_folder(const SweepSpec& spec, const SweepOptions& o) {
 }
 
 }  // namespace
-
-void check_output_kind(const std::string& dest, const std::string& kind, const std::string& command) {
-    const std::string k = marker_kind(dest);
-    if (!k.empty() && k != kind)
-        throw UsageError(command + ": --out " + dest + ": is an xbar-vp " + k + " folder; " + command +
-                         " never replaces it: choose another --out");
-}
 
 std::map<std::size_t, std::vector<std::string>> check_rows(const std::string& text, const std::vector<std::string>& header,
                                                            std::size_t points, const std::string& file,

@@ -67,8 +67,5 @@ std::map<std::size_t, std::vector<std::string>> check_rows(const std::string& te
                                                            std::size_t points, const std::string& file,
                                                            std::vector<std::string>& problems);
 
-// Throws UsageError if `dest` is an xbar-vp folder of another kind than `kind` (a sweep folder
-// is never replaced by a merge or a compare).
-void check_output_kind(const std::string& dest, const std::string& kind, const std::string& command);
 
 }  // namespace xbar::platform
