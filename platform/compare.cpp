@@ -70,6 +70,7 @@ std::vector<int> run_variants(const CompareOptions& o, StagedOutput& staged, int
     for (const auto& v : o.variants) {
         ChildJob j{{o.self, "run", o.scenario, "--variant", v, "--out", (staged.dir() / v).string()}, staged.dir() / (v + ".log")};
         if (o.seed) j.argv.insert(j.argv.end(), {"--seed", std::to_string(*o.seed)});
+        if (!o.max_memory.empty()) j.argv.insert(j.argv.end(), {"--max-memory", o.max_memory});
         jobs.push_back(std::move(j));
     }
     std::vector<int> codes(o.variants.size(), -1);

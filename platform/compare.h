@@ -16,6 +16,7 @@ struct CompareOptions {
     int jobs = 2;
     std::string out;        // output folder
     std::optional<unsigned long long> seed;
+    std::string max_memory;  // --max-memory, passed to every variant's run ("" = its default)
 };
 
 // Returns the exit code: 0; 130 when interrupted (SIGINT / SIGTERM: the finished variants are

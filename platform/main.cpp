@@ -85,7 +85,7 @@ const std::map<std::string, std::set<std::string>>& command_options() {
         {"run", {"out", "seed", "variant", "trace-level", "power-window", "strict", "max-memory"}},
         {"validate", {"strict", "max-memory"}},
         {"compare", {"out", "seed", "variants", "jobs", "strict", "max-memory"}},
-        {"sweep", {"out", "jobs", "shard", "force", "retry-failed", "no-retry-failed"}},
+        {"sweep", {"out", "jobs", "shard", "force", "retry-failed", "no-retry-failed", "max-memory"}},
         {"merge", {"out"}},
         {"schema", {}},
     };
@@ -243,6 +243,10 @@ int dispatch(int argc, char** argv) {
             throw UsageError("sweep: --retry-failed and --no-retry-failed contradict each other");
         o.retry_failed = !vm.count("no-retry-failed");
         o.force = vm.count("force") > 0;
+        if (vm.count("max-memory")) {
+            (void)memory_limit(vm);  // a bad size is exit 2 here, not in every point's log
+            o.max_memory = vm["max-memory"].as<std::string>();
+        }
         return run_sweep(spec, o);
     }
     if (cmd == "merge") {
@@ -267,6 +271,7 @@ int dispatch(int argc, char** argv) {
         o.scenario = file;
         o.variants = variant_names();
         if (vm.count("variants")) o.variants = split_commas(vm["variants"].as<std::string>());
+        if (vm.count("max-memory")) o.max_memory = vm["max-memory"].as<std::string>();
         o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
         check_jobs(o.jobs, "compare");
         o.out = vm.count("out") ? vm["out"].as<std::string>() : (fs::path("traces") / (s.name + "-compare")).string();

@@ -560,6 +560,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
     for (const SweepPoint* pt : plan.todo) {
         const fs::path dir = point_dir(out, pt->id);
         jobs.push_back({{o.self, "run", (dir / "scenario.json").string(), "--out", (dir / "run").string()}, dir / "log.txt"});
+        if (!o.max_memory.empty()) jobs.back().argv.insert(jobs.back().argv.end(), {"--max-memory", o.max_memory});
     }
     Outcome r;
     Supervisor sup;

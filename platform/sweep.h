@@ -51,6 +51,7 @@ struct SweepOptions {
     std::size_t shard = 0, shards = 1;
     bool force = false;         // start a new sweep in `out` (deletes only what xbar-vp wrote there)
     bool retry_failed = true;   // on resume, run the points that failed again
+    std::string max_memory;     // --max-memory, passed to every point's run ("" = its default)
 };
 // 0 all points of the shard ok, 4 some failed, 130 interrupted (SIGINT / SIGTERM).
 int run_sweep(const SweepSpec& spec, const SweepOptions& o);

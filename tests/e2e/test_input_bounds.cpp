@@ -171,10 +171,14 @@ TEST(InputBounds, MemoryEstimateAboveTheLimitIsExit2BeforeSimulating) {
         EXPECT_TRUE(has(r, "/tile/carry/cells")) << r.err;
         EXPECT_FALSE(fs::exists(w / "out"));
     }
-    const auto trace = write(w / "trace.json", R"({"outputs": {"trace_max_events": 100000000}})");
+    // The trace buffer counts the events the run can produce (2e7 kernels), up to the cap.
+    const auto trace = write(w / "trace.json", R"({"outputs": {"trace_max_events": 100000000},
+        "firmware": {"vmm_count": 10000000, "mvm_count": 10000000}})");
     const auto t = e2e::xbar("validate " + q(trace) + " --max-memory 16G", w / "trace");
     EXPECT_EQ(t.exit_code, 2) << t.err;
     EXPECT_TRUE(has(t, "trace.json: /outputs/trace_max_events: the run needs about")) << t.err;
+    const auto small = write(w / "small.json", R"({"outputs": {"trace_max_events": 100000000}})");
+    EXPECT_EQ(e2e::xbar("validate " + q(small) + " --max-memory 1G", w / "small").exit_code, 0);  // 2,000 kernels
     const auto ok = e2e::xbar("validate " + q(big) + " --max-memory 64G", w / "ok");
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
     const auto bad = e2e::xbar("validate " + q(big) + " --max-memory lots", w / "bad");
