@@ -11,7 +11,9 @@ flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -fno-math-errno -fno-trapping-math -I"$root" -I/usr/include/eigen3)
 device=("$root"/models/device/*.cpp)
 echo "building fuzzers in $out"
-clang++ "${flags[@]}" "$root/tests/fuzz/scenario_fuzzer.cpp" "$root/platform/scenario.cpp" "${device[@]}" -lz \
+scenario_src=()
+for f in scenario json_input files; do scenario_src+=("$root/platform/$f.cpp"); done
+clang++ "${flags[@]}" "$root/tests/fuzz/scenario_fuzzer.cpp" "${scenario_src[@]}" "${device[@]}" -lz \
     -o "$out/scenario_fuzzer"
 clang++ "${flags[@]}" "$root/tests/fuzz/lut_fuzzer.cpp" "${device[@]}" -lz -o "$out/lut_fuzzer"
 sweep_src=()
