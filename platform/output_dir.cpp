@@ -257,6 +257,14 @@ std::vector<std::string> remove_own_folder(const fs::path& dir) {
     return left;
 }
 
+void remove_stale_temporaries(const fs::path& dest) {
+    const fs::path d = normalised(dest);
+    std::error_code ec;
+    if (!fs::is_directory(d.parent_path(), ec)) return;
+    FolderLock lock(d.parent_path());
+    clean_stale(d.parent_path(), d.filename().string(), d);
+}
+
 StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& command, const std::vector<std::string>& planned)
     : m_kind(std::move(kind)) {
     check_destination(dest, command, planned);
