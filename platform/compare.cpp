@@ -83,6 +83,8 @@ std::vector<int> run_variants(const CompareOptions& o, StagedOutput& staged, int
         },
         [&](std::size_t i, const ChildExit& e) { codes[i] = e.code; });
     stop = sup.stop_signal();
+    // A variant killed by a signal left its private temporary folder: remove it (own files only).
+    for (const auto& v : o.variants) remove_stale_temporaries(staged.dir() / v);
     return codes;
 }
 
@@ -150,7 +152,9 @@ int run_compare(const CompareOptions& o) {
             std::cerr << "xbar-vp compare: variant " << o.variants[i] << " exited with " << codes[i] << ", see "
                       << (out / (o.variants[i] + ".log")).string() << "\n";
             staged.commit();  // the variants' folders and logs, no comparison
-            return codes[i];
+            // A variant killed by a signal (the OOM killer, a CPU limit: 128 + N) is a failed
+            // variant, exit 4 like a sweep's failed point; 2, 3, 4 and 130 pass through.
+            return codes[i] > 128 && codes[i] != 130 ? 4 : codes[i];
         }
     const json* analog = nullptr;
     for (std::size_t i = 0; i < o.variants.size(); ++i)

@@ -271,6 +271,9 @@ int dispatch(int argc, char** argv) {
         o.scenario = file;
         o.variants = variant_names();
         if (vm.count("variants")) o.variants = split_commas(vm["variants"].as<std::string>());
+        for (std::size_t i = 0; i < o.variants.size(); ++i)  // two processes would share one folder and log
+            if (std::find(o.variants.begin(), o.variants.begin() + std::ptrdiff_t(i), o.variants[i]) != o.variants.begin() + std::ptrdiff_t(i))
+                throw UsageError("compare: --variants: " + o.variants[i] + " is listed twice");
         if (vm.count("max-memory")) o.max_memory = vm["max-memory"].as<std::string>();
         o.jobs = vm.count("jobs") ? vm["jobs"].as<int>() : 2;
         check_jobs(o.jobs, "compare");

@@ -65,6 +65,10 @@ json read_marker(const fs::path& dir) {
         json m = json::parse(text);
         if (!m.is_object() || m.value("xbar_vp", 0) != 1 || !m.contains("entries") || !m["entries"].is_array())
             return nullptr;
+        // A marker someone edited (a number where a name belongs): not a marker, never an internal error.
+        if ((m.contains("kind") && !m["kind"].is_string()) || (m.contains("host") && !m["host"].is_string()) ||
+            (m.contains("pid") && !m["pid"].is_number_integer()))
+            return nullptr;
         return m;
     } catch (const std::exception&) {
         return nullptr;
@@ -115,6 +119,22 @@ void carry(const fs::path& from, const fs::path& to, const std::vector<std::stri
         if (::rename((from / n).c_str(), (to / n).c_str()) != 0)
             std::cerr << "xbar-vp: warning: could not move " << (from / n).string() << " back into " << to.string() << ": "
                       << std::strerror(errno) << "\n";
+    }
+}
+
+// carry() for `from` and, recursively, for each own sub-folder that both hold (a compare's
+// variant folders): a user file inside one goes along with the new result too. Symlinks are
+// never followed.
+void carry_tree(const fs::path& from, const fs::path& to) {
+    carry(from, to, foreign_names(from));
+    std::error_code ec;
+    for (const auto& e : own_entries(from)) {
+        if (e.back() != '/') continue;
+        const std::string n = e.substr(0, e.size() - 1);
+        const auto a = fs::symlink_status(from / n, ec), b = fs::symlink_status(to / n, ec);
+        if (fs::is_directory(a) && !fs::is_symlink(a) && fs::is_directory(b) && !fs::is_symlink(b) &&
+            is_own_folder(from / n) && is_own_folder(to / n))
+            carry_tree(from / n, to / n);
     }
 }
 
@@ -173,7 +193,7 @@ void check_destination(const fs::path& dest, const std::string& command, const s
     if (!fs::is_directory(st)) throw UsageError(command + ": --out " + shown + ": exists and is not a folder");
     if (fs::is_empty(target, ec)) return;
     if (!is_own_folder(target))
-        throw UsageError(command + ": --out " + shown + ": the folder exists and was not created by xbar-vp (it has no " +
+        throw UsageError(command + ": --out " + shown + ": the folder exists and was not created by xbar-vp (it has no readable " +
                          kMarkerFile + "); xbar-vp never replaces it: choose another --out or empty the folder");
     const auto foreign = foreign_names(target);
     for (const auto& n : planned)
@@ -217,6 +237,12 @@ std::vector<std::string> remove_own_folder(const fs::path& dir) {
     for (const auto& e : own_entries(dir)) {
         if (e.back() == '/') {
             const fs::path sub = dir / e.substr(0, e.size() - 1);
+            // A sub-folder the platform made is a real folder: a symlink put in its place (to a
+            // result elsewhere) is removed as a link, and what it points to is never touched.
+            if (fs::is_symlink(fs::symlink_status(sub, ec))) {
+                fs::remove(sub, ec);
+                continue;
+            }
             if (is_own_folder(sub)) remove_own_folder(sub);
             else if (fs::is_directory(fs::symlink_status(sub, ec)) && fs::is_empty(sub, ec)) fs::remove(sub, ec);
             continue;
@@ -229,6 +255,14 @@ std::vector<std::string> remove_own_folder(const fs::path& dir) {
     if (fs::exists(dir, ec)) left = names_in(dir);
     if (left.empty()) fs::remove(dir, ec);
     return left;
+}
+
+void remove_stale_temporaries(const fs::path& dest) {
+    const fs::path d = normalised(dest);
+    std::error_code ec;
+    if (!fs::is_directory(d.parent_path(), ec)) return;
+    FolderLock lock(d.parent_path());
+    clean_stale(d.parent_path(), d.filename().string(), d);
 }
 
 StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& command, const std::vector<std::string>& planned)
@@ -252,7 +286,14 @@ StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& c
     const mode_t mask = ::umask(0);  // mkdtemp gives 0700; a result folder is 0777 & ~umask like any other
     ::umask(mask);
     ::chmod(m_tmp.c_str(), 0777 & ~mask);
-    write_marker();
+    try {
+        write_marker();
+    } catch (...) {
+        // A full disk: the folder is still empty (write_file_atomically removed its .part), and
+        // without a marker no later run would ever clean it up.
+        ::rmdir(m_tmp.c_str());
+        throw;
+    }
 }
 
 StagedOutput::~StagedOutput() {
@@ -300,7 +341,7 @@ void StagedOutput::commit() {
         // Swap the folders in one step; the old result then sits at the temporary name.
         if (::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_dest.c_str(), RENAME_EXCHANGE) != 0)
             throw_os("cannot replace " + m_dest.string(), errno);
-        carry(m_tmp, m_dest, foreign);  // the user's files go along with the result
+        carry_tree(m_tmp, m_dest);  // the user's files go along with the result, sub-folders too
         const auto left = remove_own_folder(m_tmp);
         if (!left.empty())
             std::cerr << "xbar-vp: warning: the previous result's folder " << m_tmp.string() << " still holds files xbar-vp did "

@@ -44,6 +44,10 @@ std::vector<std::string> own_entries(const std::filesystem::path& dir);
 // marker, then the folder if it is empty. Returns the names it left in place (user files).
 std::vector<std::string> remove_own_folder(const std::filesystem::path& dir);
 
+// Removes the temporary folders that dead processes of this host left beside `dest` (a child
+// killed by a signal), as StagedOutput does before it stages; user files go into `dest`.
+void remove_stale_temporaries(const std::filesystem::path& dest);
+
 // A result being written: files go into dir(), commit() puts them at the destination.
 class StagedOutput {
 public:

@@ -484,7 +484,14 @@ std::vector<std::string> point_row(const SweepSpec& spec, const fs::path& out, c
     for (const auto& [k, v] : pt.values) row.push_back(cell(v));
     for (const auto& m : spec.metrics) {
         const json::json_pointer p(m);
-        row.push_back(sum.is_object() && sum.contains(p) ? cell(sum.at(p)) : std::string());
+        // contains() throws for an array index past the integer range ("/kernels/99999999999999999999"):
+        // such a metric is just absent, like any other that the summary does not have.
+        std::string value;
+        try {
+            if (sum.is_object() && sum.contains(p)) value = cell(sum.at(p));
+        } catch (const json::exception&) {
+        }
+        row.push_back(value);
     }
     return row;
 }
@@ -642,6 +649,7 @@ void print_problems(const std::vector<std::string>& problems, const std::vector<
 
 int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out) {
     ignore_file_size_signal();
+    if (out.empty()) throw UsageError("merge: --out: expected a folder, got an empty path");
     for (const auto& d : dirs)
         if (same_folder(d, out)) throw UsageError("merge: --out " + out + " is one of the merged folders; give a new folder");
     check_output_kind(out, "merge", "merge");
