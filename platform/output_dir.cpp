@@ -166,6 +166,9 @@ void check_destination(const fs::path& dest, const std::string& command, const s
     if (shown.find('\0') != std::string::npos) throw UsageError(command + ": --out: the path contains a NUL byte");
     const fs::path abs = normalised(dest);
     std::error_code ec;
+    if (fs::is_symlink(fs::symlink_status(abs, ec)) && !fs::exists(fs::status(abs, ec)))
+        throw UsageError(command + ": --out " + shown + ": is a symlink to nothing (dangling, or a loop); point it at a "
+                         "folder or remove it");
     const fs::path canon = fs::weakly_canonical(abs, ec);
     const fs::path target = ec ? abs : canon;
     const fs::path cwd = fs::weakly_canonical(fs::current_path());
@@ -250,10 +253,22 @@ std::vector<std::string> remove_own_folder(const fs::path& dir) {
         for (const fs::path& f : {dir / e, dir / (e + ".part")})
             if (!fs::is_directory(fs::symlink_status(f, ec))) fs::remove(f, ec);
     }
-    fs::remove(dir / kMarkerFile, ec);
     std::vector<std::string> left;
-    if (fs::exists(dir, ec)) left = names_in(dir);
-    if (left.empty()) fs::remove(dir, ec);
+    if (fs::exists(dir, ec))
+        for (const auto& n : names_in(dir))
+            if (n != kMarkerFile) left.push_back(n);
+    if (left.empty()) {
+        fs::remove(dir / kMarkerFile, ec);
+        fs::remove(dir, ec);
+    } else {
+        // Files of the user's stay, and so does the folder's marker (with nothing listed): the
+        // folder is still the platform's, so a later result there carries them across.
+        const std::string kind = own_kind(dir);
+        try {
+            mark_own_folder(dir, kind, {});
+        } catch (const std::exception&) {
+        }
+    }
     return left;
 }
 

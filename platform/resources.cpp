@@ -171,6 +171,7 @@ std::uint64_t parse_memory_size(const std::string& text) {
     } catch (const std::exception&) {
         throw bad();
     }
+    if (text.find_first_not_of("0123456789.") < used) throw bad();  // no hex, exponents or signs
     std::string unit = text.substr(used);
     if (!unit.empty() && (unit.back() == 'B' || unit.back() == 'b')) unit.pop_back();
     if (unit.size() == 2 && (unit[1] == 'i' || unit[1] == 'I')) unit.pop_back();

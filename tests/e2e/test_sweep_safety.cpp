@@ -63,6 +63,7 @@ TEST(SweepSafety, ChangedSpecIsExit2AndKeepsTheOldRowsForceStartsANewSweep) {
     const std::string before = e2e::slurp(out / "results.csv");
     std::ofstream(out / "notes.txt") << "my notes";
     std::ofstream(out / "points" / "0" / "plot.py") << "# mine";
+    std::ofstream(out / "points" / "2" / "run" / "u.txt") << "inside a point's run";  // a run folder of the sweep's
     // Same spec file name, other metrics: a different spec.
     const auto changed = write_spec(w, 4, 200, {"/status", "/sim_time_ns"});
     const auto r = sweep(changed, out, w / "r2");
@@ -78,6 +79,8 @@ TEST(SweepSafety, ChangedSpecIsExit2AndKeepsTheOldRowsForceStartsANewSweep) {
     EXPECT_NE(e2e::slurp(out / "results.csv").find("/sim_time_ns"), std::string::npos);
     EXPECT_EQ(e2e::slurp(out / "notes.txt"), "my notes");
     EXPECT_EQ(e2e::slurp(out / "points" / "0" / "plot.py"), "# mine");
+    EXPECT_EQ(e2e::slurp(out / "points" / "2" / "run" / "u.txt"), "inside a point's run");  // and point 2 ran
+    EXPECT_EQ(rows.at(2).at(1), "0");  // exit_code column
     EXPECT_NE(json::parse(e2e::slurp(out / "sweep.json"))["spec_hash"], "");
 }
 

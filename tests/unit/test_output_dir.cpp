@@ -109,9 +109,13 @@ TEST(OutputDir, RemoveDeletesOnlyTheListedEntriesAndNeverOutsideTheFolder) {
     EXPECT_FALSE(fs::exists(d / "summary.json"));
     EXPECT_FALSE(fs::exists(d / "power.csv.part"));
     EXPECT_FALSE(fs::exists(d / "sub"));
-    EXPECT_FALSE(fs::exists(d / kMarkerFile));
     EXPECT_EQ(slurp(outside), "keep");
+    // The folder stays the platform's, listing nothing, so a later result there keeps the file.
+    EXPECT_TRUE(is_own_folder(d));
+    EXPECT_EQ(own_entries(d), std::vector<std::string>{});
+    EXPECT_EQ(remove_own_folder(d), std::vector<std::string>{"notebook.ipynb"});
     // A folder without a marker is left alone entirely.
+    fs::remove(d / kMarkerFile);
     EXPECT_EQ(remove_own_folder(d), std::vector<std::string>{"result"});
     EXPECT_TRUE(fs::exists(d / "notebook.ipynb"));
 }
