@@ -44,6 +44,10 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     if (p.rows < 1 || p.cols < 1) bad("rows and cols must be >= 1");
     for (int b : {p.bits_in, p.bits_out, p.bits_x, p.bits_delta})
         if (b < 2 || b > 8) bad("bit widths must be in [2, 8] (sign + magnitude)");
+    const char* unset = "a technology parameter is unset (apply a technology file: platform/technology.h)";
+    if (std::isnan(p.ramp_step_ns) || std::isnan(p.min_pulse_ns) || p.td_hv_per_row < 1 || p.vd_hv_per_rail < 1 ||
+        p.routing_hv_per_col < 1)
+        bad(unset);
     if (!(p.pulse_unit_ns > 0) || !(p.ramp_step_ns > 0) || !(p.min_pulse_ns >= 0))
         bad("pulse unit, ramp step must be > 0");
 
@@ -116,6 +120,11 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     const double c_edge = p.wire_c_af_per_um * kAtto * t.core_edge_um;
     a[kLinkValue] = {"core_link", "value_transfer", c_edge * p.v_logic * p.v_logic * J_to_pJ,
                      "M18 IV-K: CV^2 of a wire one core edge (sqrt area) long, per value"};
+    // Every parameter feeds an action, an area or the RC: a NaN left unset shows up here.
+    bool finite = std::isfinite(t.rc_settle_ns) && std::isfinite(t.td_transitions_per_row_bit);
+    for (const auto& x : a) finite = finite && std::isfinite(x.energy_pj);
+    for (const auto& x : t.area) finite = finite && std::isfinite(x.area_um2);
+    if (!finite) bad(unset);
     return t;
 }
 

@@ -22,8 +22,6 @@ DigitalParams digital_design(int bits) {
     p.bits_in = p.bits_out = p.bits_x = p.bits_delta = bits;
     p.product_bits = 8;  // "the top 8 bits of the multiply and 18 bits of the accumulate are kept"
     p.acc_bits = 18;
-    p.mac_pj = bits == 4 ? 0.86 : 0.50;                          // Table IV 900 / 520 nJ per 1M MACs
-    p.mac_um2 = (bits == 4 ? 35000.0 : 23000.0) / p.n_macs;      // Table II 35,000 / 23,000 um2
     return p;
 }
 
@@ -77,6 +75,8 @@ DigitalCostTable make_digital_cost_table(const DigitalParams& p, DigitalMemory m
         if (b < 2 || b > 8) bad("bit widths must be in [2, 8] (sign + magnitude)");
     if (p.product_bits < 2 || p.product_bits > 16) bad("product_bits must be in [2, 16]");
     if (p.acc_bits < p.product_bits || p.acc_bits > 31) bad("acc_bits must be in [product_bits, 31]");
+    if (std::isnan(p.mac_pj) || std::isnan(p.reg_access_ns) || std::isnan(p.binary_v_read))
+        bad("a technology parameter is unset (apply a technology file: platform/technology.h)");
     if (p.n_macs < 1 || p.reram_read_parallel_bits < 1 || p.reram_write_parallel_bits < 1 ||
         p.sram_word_bits < 1 || p.sram_macro_bits < p.sram_word_bits)
         bad("unit counts and widths must be >= 1 (macro >= word)");

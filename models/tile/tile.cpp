@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace xbar::models {
 
@@ -55,6 +57,9 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
       m_adc_active("adc_active"),
       m_driver_active("driver_active"),
       m_power_mw("power_mw") {
+    const du::Params& du = m_p.digital_unit;
+    if (!(du.clock_ns > 0) || !(du.pipeline_ns >= 0) || !(du.energy_pj_per_element >= 0) || du.lanes < 1)
+        throw std::invalid_argument(std::string(name) + ": digital-unit parameters unset or invalid (apply a technology file)");
     target_socket.register_b_transport(this, &Tile::b_transport);
     target_socket.register_transport_dbg(this, &Tile::transport_dbg);
     for (const auto& a : m_core->actions())
