@@ -185,3 +185,24 @@ TEST(Technology, AFileNextToTheScenarioIsFoundAndABadOneIsExit2WithNothingWritte
     EXPECT_NE(r.err.find("bad.json, /technology/file"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(w / "bad"));
 }
+
+TEST(Technology, ASweepAxisCanBeATechnologyEntry) {
+    const fs::path w = e2e::scratch("tech-sweep");
+    fs::create_directories(w);
+    const json spec = {{"name", "tech-sweep"},
+                       {"scenario", (fs::path(XBAR_SOURCE_DIR) / "scenarios/paper/analog-8bit.json").string()},
+                       {"grid", {{"/technology/overrides/adc.comparator_ua", {20, 40}}}}};
+    std::ofstream(w / "spec.json") << spec.dump(1);
+    const auto r = e2e::xbar("sweep '" + (w / "spec.json").string() + "' -j 2 --out '" + (w / "out").string() + "'", w);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::vector<double> cycle_nj;
+    for (const char* point : {"0", "1"}) {
+        const fs::path run = w / "out" / "points" / point / "run";
+        ASSERT_TRUE(fs::exists(run / "summary.json")) << run;
+        EXPECT_EQ(e2e::summary(run).at("technology").at("entries").at("adc.comparator_ua").at("value"), point[0] == '0' ? 20 : 40);
+        cycle_nj.push_back(e2e::summary(run).at("cycle").at("tile0").at("energy_nj").get<double>());
+    }
+    // Doubling the comparator current adds one more ADC energy per read: 2 reads x 1024 comparators
+    // x 20 uA x 1.8 V x 256 ns (M18 §IV-E) = 2 x 9.437 nJ.
+    EXPECT_NEAR(cycle_nj[1] - cycle_nj[0], 2 * 1024 * 20e-6 * 1.8 * 256e-9 * 1e9, 1e-9);
+}
