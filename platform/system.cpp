@@ -111,7 +111,8 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     const InterconnectTech wire = interconnect_params(s.technology);
     link.energy_pj_per_bit =
         s.wire_activity * wire.wire_c_af_per_um * 1e-18 * s.wire_length_um * wire.voltage * wire.voltage * 1e12;
-    link.energy_source = "activity x Cwire/um x route length x V^2 (M18 Table I wire)";
+    link.energy_source =
+        "activity x interconnect.wire_c_af_per_um x route length x interconnect.voltage^2 (technology entries)";
 
     // Training data is staged at the top of DRAM as records of `dim` feature bytes + a label byte.
     std::vector<std::uint8_t> image;

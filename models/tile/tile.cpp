@@ -65,7 +65,8 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
     for (const auto& a : m_core->actions())
         m_action_ids.push_back(m_ledger.define(basename(), a.component, a.action, a.energy_pj, a.source));
     m_du_action = m_ledger.define(basename(), "digital_unit", "element", m_p.digital_unit.energy_pj_per_element,
-                                  "M18 IV-J: one 8-bit multiply-add incl. write-back per element (assumption)");
+                                  "technology digital_unit.element_pj (assumption: one 8-bit multiply-add "
+                                  "incl. write-back per element, M18 IV-J)");
     m_kernel_track = m_timeline.track(basename(), "kernels");
     m_dma_track = m_timeline.track(basename(), "dma");
     SC_THREAD(command_thread);
