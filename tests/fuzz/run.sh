@@ -11,8 +11,11 @@ flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -fno-math-errno -fno-trapping-math -I"$root" -I/usr/include/eigen3)
 device=("$root"/models/device/*.cpp)
 echo "building fuzzers in $out"
-clang++ "${flags[@]}" "$root/tests/fuzz/scenario_fuzzer.cpp" "$root/platform/scenario.cpp" "${device[@]}" -lz \
-    -o "$out/scenario_fuzzer"
+# The scenario parser with its input reader, file checks and technology reader (the default
+# technology file is read from this source tree).
+platform=("$root"/platform/{scenario,json_input,files,technology}.cpp "$root"/models/energy/{analog,digital}_costs.cpp)
+clang++ "${flags[@]}" -DXBAR_TECHNOLOGY_DIR="\"$root/technologies\"" "$root/tests/fuzz/scenario_fuzzer.cpp" \
+    "${platform[@]}" "${device[@]}" -lz -o "$out/scenario_fuzzer"
 clang++ "${flags[@]}" "$root/tests/fuzz/lut_fuzzer.cpp" "${device[@]}" -lz -o "$out/lut_fuzzer"
 for t in scenario lut; do
     work="$out/corpus-$t"
