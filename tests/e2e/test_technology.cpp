@@ -206,3 +206,29 @@ TEST(Technology, ASweepAxisCanBeATechnologyEntry) {
     // x 20 uA x 1.8 V x 256 ns (M18 §IV-E) = 2 x 9.437 nJ.
     EXPECT_NEAR(cycle_nj[1] - cycle_nj[0], 2 * 1024 * 20e-6 * 1.8 * 256e-9 * 1e9, 1e-9);
 }
+
+TEST(Technology, EveryCommittedScenarioValidates) {
+    const fs::path root = fs::path(XBAR_SOURCE_DIR) / "scenarios";
+    int n = 0;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+        if (e.path().extension() != ".json" || e.path().parent_path().filename() == "sweeps") continue;
+        const auto r = e2e::xbar("validate --strict '" + e.path().string() + "'", e2e::scratch("validate-" + std::to_string(n++)));
+        EXPECT_EQ(r.exit_code, 0) << e.path() << ": " << r.err;
+    }
+    EXPECT_GE(n, 20);
+}
+
+TEST(Technology, TheComparatorScenarioHalvesTheAdcEnergy) {
+    const fs::path w = e2e::scratch("tech-adc10");
+    const auto r = e2e::xbar("run '" + (fs::path(XBAR_SOURCE_DIR) / "scenarios/technology/adc-comparator-10ua.json").string() +
+                             "' --out '" + (w / "out").string() + "'", w);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json s = e2e::summary(w / "out");
+    // One 8-bit read: 1024 comparators x 10 uA x 1.8 V x 256 ns = 4.72 nJ (M18 §IV-E with the override).
+    for (const auto& a : s.at("energy").at("actions"))
+        if (a["action"] == "comparator_ns")
+            EXPECT_NEAR(a["energy_nj"].get<double>(), 1024 * 10e-6 * 1.8 * 256e-9 * 1e9, 1e-9) << a.dump();
+    EXPECT_NEAR(s.at("cycle").at("tile0").at("energy_nj").get<double>(),
+                baseline().summary.at("cycle").at("tile0").at("energy_nj").get<double>() - 1024 * 10e-6 * 1.8 * 256e-9 * 2 * 1e9,
+                1e-9);
+}
