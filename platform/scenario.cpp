@@ -582,6 +582,17 @@ std::vector<std::string> scenario_warnings(const Scenario& s) {
                 break;
             }
     }
+    // Technology overrides the tile variant does not use (an SRAM figure on an analog tile).
+    for (const auto& [name, v] : s.effective.at(json::json_pointer("/technology/overrides")).items())
+        for (const auto& e : technology_entries()) {
+            if (e.name != name) continue;
+            const auto used = entry_variants(e);
+            if (std::find(used.begin(), used.end(), s.variant) != used.end()) break;
+            std::string list;
+            for (const auto& u : used) list += (list.empty() ? "" : " or ") + u;
+            out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
+                          "/tile/variant is " + list + ", but /tile/variant is " + s.variant + " (remove the override)");
+        }
     return out;
 }
 

@@ -109,6 +109,22 @@ const std::vector<TechEntrySpec>& technology_entries() {
     return e;
 }
 
+std::vector<std::string> entry_variants(const TechEntrySpec& e) {
+    bool analog = false, digital = false, all = false;
+    for (const auto& t : e.targets) {
+        analog = analog || std::holds_alternative<double A::*>(t.field) || std::holds_alternative<int A::*>(t.field);
+        digital = digital || std::holds_alternative<double D::*>(t.field) || std::holds_alternative<int D::*>(t.field);
+        all = all || std::holds_alternative<double du::Params::*>(t.field) ||
+              std::holds_alternative<double InterconnectTech::*>(t.field);
+    }
+    const std::string group = e.name.substr(0, e.name.find('.'));
+    std::vector<std::string> out;
+    if (all || analog) out.push_back("analog_reram");
+    if (all || (digital && group != "sram")) out.push_back("digital_reram");
+    if (all || (digital && group != "digital_reram" && group != "binary_cell")) out.push_back("sram");
+    return out;
+}
+
 namespace {
 
 std::string range_text(const TechEntrySpec& e) {
@@ -355,11 +371,16 @@ std::string technology_markdown() {
           "`{\"analog_cell.v_read\": 0.7}` (a number in the listed unit) or\n"
           "`{\"analog_cell.v_read\": {\"value\": 0.7, \"unit\": \"V\", \"source\": \"low-voltage study\"}}`.\n"
           "Unknown entries, a missing or wrong unit, a missing source or a value outside the range are errors\n"
-          "(exit 2) naming the file and the JSON path. `summary.json` lists the effective technology.\n\n"
-          "| entry | unit | range | sets | meaning |\n"
-          "|---|---|---|---|---|\n";
-    for (const auto& e : technology_entries())
-        os << "| `" << e.name << "` | " << e.unit << " | " << range_text(e) << " | " << e.goes_to << " | " << e.doc << " |\n";
+          "(exit 2) naming the file and the JSON path; an override of an entry the tile variant does not use\n"
+          "is a warning (`--strict`: an error). `summary.json` lists the effective technology.\n\n"
+          "| entry | unit | range | sets | meaning | variants |\n"
+          "|---|---|---|---|---|---|\n";
+    for (const auto& e : technology_entries()) {
+        std::string variants;
+        for (const auto& v : entry_variants(e)) variants += (variants.empty() ? "" : ", ") + v;
+        os << "| `" << e.name << "` | " << e.unit << " | " << range_text(e) << " | " << e.goes_to << " | " << e.doc
+           << " | " << variants << " |\n";
+    }
     return os.str();
 }
 

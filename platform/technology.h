@@ -52,6 +52,9 @@ struct TechEntrySpec {
     std::vector<TechTarget> targets;
 };
 const std::vector<TechEntrySpec>& technology_entries();
+// The tile variants an entry has an effect on (from its target structs; the digital_reram.* and
+// sram.* groups only on their own memory, binary_cell.* only on digital ReRAM).
+std::vector<std::string> entry_variants(const TechEntrySpec& e);
 // The entry table as Markdown (part of `xbar-vp schema`).
 std::string technology_markdown();
 

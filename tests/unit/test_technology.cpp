@@ -108,3 +108,18 @@ TEST(Technology, ARelativeFileIsReadNextToTheScenario) {
     EXPECT_EQ(s.technology.value("sram.read_fj_per_bit"), 17);
     std::filesystem::remove_all(dir);
 }
+
+TEST(Technology, AnOverrideTheVariantDoesNotUseIsAWarning) {
+    const Scenario s = parse_scenario(json::parse(R"({"technology": {"overrides": {"sram.read_fj_per_bit": 17,
+                                                      "adc.comparator_ua": 10, "interconnect.voltage": 0.5}}})"),
+                                      "s.json");
+    const auto w = scenario_warnings(s);
+    ASSERT_EQ(w.size(), 1u);
+    EXPECT_EQ(w[0], "s.json: /technology/overrides/sram.read_fj_per_bit: has no effect: the entry applies only when "
+                    "/tile/variant is sram, but /tile/variant is analog_reram (remove the override)");
+    const Scenario d = parse_scenario(json::parse(R"({"tile": {"variant": "digital_reram"},
+        "technology": {"overrides": {"digital_reram.sense_fj": 4, "wire.c_af_per_um": 250, "adc.comparator_ua": 10}}})"), "d.json");
+    const auto wd = scenario_warnings(d);
+    ASSERT_EQ(wd.size(), 1u);
+    EXPECT_NE(wd[0].find("/technology/overrides/adc.comparator_ua: has no effect"), std::string::npos) << wd[0];
+}
