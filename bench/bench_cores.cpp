@@ -11,6 +11,7 @@
 #include "models/cores/analog_core.h"
 #include "models/cores/digital_core.h"
 #include "models/device/lookup_table.h"
+#include "tests/tech.h"
 
 using namespace xbar;
 
@@ -27,7 +28,7 @@ std::vector<std::int8_t> random_codes(int n, int bits, unsigned seed) {
 }
 
 cores::AnalogCore make_core(cores::DeviceSpec::Kind kind, double read_noise = 0) {
-    cores::AnalogCoreConfig cfg;
+    cores::AnalogCoreConfig cfg = xbar::tech::analog_config();
     cfg.device.kind = kind;
     cfg.device.analytic.alpha = 3.0f;
     cfg.device.analytic.write_noise = 0.02f;
@@ -106,11 +107,12 @@ static std::unique_ptr<cores::CrossbarCore> any_core(int variant, int n) {
     for (auto& v : w) v = u(g);
     std::unique_ptr<cores::CrossbarCore> c;
     if (variant == 0) {
-        cores::AnalogCoreConfig a;
+        cores::AnalogCoreConfig a = xbar::tech::analog_config();
         a.params.rows = a.params.cols = n;
         c = std::make_unique<cores::AnalogCore>(a);
     } else {
         cores::DigitalCoreConfig d;
+        d.params = xbar::tech::digital();
         d.memory = variant == 1 ? cores::DigitalCoreConfig::Memory::reram : cores::DigitalCoreConfig::Memory::sram;
         d.params.rows = d.params.cols = n;
         d.params.bits_delta = 4;

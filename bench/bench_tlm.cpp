@@ -16,6 +16,7 @@
 #include "models/interconnect/router.h"
 #include "models/tile/regmap.h"
 #include "models/tile/tile.h"
+#include "tests/tech.h"
 
 using namespace sc_core;
 
@@ -59,9 +60,11 @@ int sc_main(int argc, char** argv) {
                                 xbar::models::LinkParams{}, ledger, timeline);
     router.set_trace_transfers(false);
     xbar::models::Dram dram("dram", {1 << 20, 50.0, 25.6});
-    xbar::cores::AnalogCoreConfig cfg;
+    xbar::cores::AnalogCoreConfig cfg = xbar::tech::analog_config();
     cfg.params.rows = cfg.params.cols = 64;
-    xbar::models::Tile tile("tile0", {}, std::make_unique<xbar::cores::AnalogCore>(cfg), ledger, timeline);
+    xbar::models::TileParams tp;
+    tp.digital_unit = xbar::tech::digital_unit();
+    xbar::models::Tile tile("tile0", tp, std::make_unique<xbar::cores::AnalogCore>(cfg), ledger, timeline);
     sc_signal<bool> irq("irq");
     tile.irq.bind(irq);
     Host host("host", to_tile ? 0x40000000 + xbar::regmap::IN_OFFSET : 0x80000000, n);

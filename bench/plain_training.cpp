@@ -13,6 +13,7 @@
 #include "models/cores/analog_core.h"
 #include "models/digital_unit/digital_unit.h"
 #include "platform/datasets.h"
+#include "tests/tech.h"
 
 using namespace xbar;
 
@@ -54,7 +55,7 @@ int main(int argc, char** argv) {
     // One core per layer (the platform puts layers as blocks; block or core, the numerics match).
     std::vector<cores::AnalogCore> core;
     for (int l = 0; l < L; ++l) {
-        cores::AnalogCoreConfig c;
+        cores::AnalogCoreConfig c = xbar::tech::analog_config();
         c.params.rows = layers[l] + 1;
         c.params.cols = layers[l + 1];
         if (analytic) {

@@ -977,6 +977,27 @@ std::string section(const std::string& id, const std::string& title, const std::
            (lead.empty() ? "" : "<p class=\"lead\">" + esc(lead) + "</p>\n") + content + "</section>\n";
 }
 
+// The effective technology: the entries a scenario overrode in view, every entry in a collapsed
+// table (summaries written before the technology file have none: no section).
+std::string technology_section(const json& tech) {
+    const json& entries = at(tech, "entries");
+    if (!entries.is_object()) return "";
+    std::vector<std::vector<std::string>> all, overridden;
+    for (const auto& [name, e] : entries.items()) {
+        std::vector<std::string> row{name, str(e, "value"), str(e, "unit"), str(e, "source")};
+        if (at(e, "overridden") == true) overridden.push_back(row);
+        all.push_back(std::move(row));
+    }
+    const std::vector<std::string> head{"entry", "value", "unit", "source"};
+    std::string body = overridden.empty() ? "<p>No entry overridden.</p>\n" : table(head, overridden, "technology-overrides");
+    body += "<details><summary>Every entry (" + std::to_string(all.size()) + ")</summary>\n" +
+            table(head, all, "technology-table") + "</details>\n";
+    return section("technology", "Technology",
+                   "Every physical parameter of the run with its source: " + str(tech, "technology") + " from " +
+                       str(tech, "file") + ".",
+                   body);
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -1211,6 +1232,7 @@ std::string render_run_report(const json& s, const std::string& power_csv) {
                  "Periphery components add up to the tile's footprint; the analog arrays (hatched) sit on top of "
                  "the periphery and are not added.",
                  "<figure>" + area_chart(s) + "</figure>\n");
+    b << technology_section(at(s, "technology"));
     b << section("scenario", "Scenario", "Every default filled in: what actually ran.",
                  "<details><summary>Effective scenario (JSON)</summary>\n<pre>" + esc(sc.dump(2)) +
                      "</pre></details>\n");

@@ -31,6 +31,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
     j["tool"] = {{"name", "xbar-vp"}, {"version", kVersion}};
     j["status"] = r.interrupted ? "interrupted" : r.firmware_ok ? "ok" : "failed";
     j["scenario"] = s.effective;
+    j["technology"] = s.technology.to_json();
     j["sim_time_ns"] = r.sim_time_ns;
     j["firmware"] = {{"program", s.program}, {"ok", r.firmware_ok}, {"error", r.firmware_error},
                      {"metrics", r.firmware_metrics}};

@@ -61,9 +61,9 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/platform/interconnect/hop_latency_ns", Type::number, 0, 1e6, {}, 2.0, "ns", "router traversal latency per transaction"},
         {"/platform/interconnect/bandwidth_gb_s", Type::number, 0.001, 1e5, {}, 32.0, "GB/s", "shared link bandwidth (256 bit at 1 GHz)"},
         {"/platform/interconnect/wire_length_um", Type::number, 0, 1e6, {}, 1000.0, "um", "host-to-tile route length (assumption: 1 mm)"},
-        {"/platform/interconnect/wire_c_af_per_um", Type::number, 0, 1e5, {}, 200.0, "aF/um", "wire capacitance (M18 Table I)"},
-        {"/platform/interconnect/voltage", Type::number, 0, 10, {}, 0.8, "V", "link swing (M18 Table I logic voltage)"},
-        {"/platform/interconnect/activity", Type::number, 0, 1, {}, 0.5, "", "fraction of bits that toggle"},
+        {"/platform/interconnect/activity", Type::number, 0, 1, {}, 0.5, "", "fraction of bits that toggle (the wire's capacitance and swing are technology entries interconnect.*)"},
+        {"/technology/file", Type::string, 0, 0, {}, "", "path", "technology file (every physical parameter with value, unit, source), relative to the scenario file; \"\" = technologies/marinella2018.json"},
+        {"/technology/overrides", Type::object, 0, 0, {}, json::object(), "", "single technology entries replaced: {\"<entry>\": number in the entry's unit, or {\"value\", \"unit\", \"source\"}} (see Technology entries below)"},
         {"/tile/variant", Type::string, 0, 0, {"analog_reram", "digital_reram", "sram"}, "analog_reram", "", "crossbar core variant (the firmware is the same for all)"},
         {"/tile/rows", Type::integer, 1, 4096, {}, 1024, "", "crossbar rows"},
         {"/tile/cols", Type::integer, 1, 4096, {}, 1024, "", "crossbar columns"},
@@ -150,6 +150,7 @@ std::string schema_markdown() {
         os << "| `" << f.path << "` | " << type << " | " << range << " | `" << dflt << "` | " << f.unit << " | " << f.doc
            << " | " << (when.empty() ? "always" : when) << " |\n";
     }
+    os << technology_markdown();
     return os.str();
 }
 
@@ -162,6 +163,7 @@ const char* type_name(Type t) {
         case Type::boolean: return "true or false";
         case Type::string: return "a string";
         case Type::integer_list: return "a list of integers";
+        case Type::object: return "an object";
     }
     return "?";
 }
@@ -199,6 +201,13 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
         }
     }
     return d[b.size()];
+}
+
+// Scenario fields that became technology entries (old scenarios get a pointer to the new place).
+const char* moved_to_technology(const std::string& path) {
+    if (path == "/platform/interconnect/wire_c_af_per_um") return "interconnect.wire_c_af_per_um";
+    if (path == "/platform/interconnect/voltage") return "interconnect.voltage";
+    return nullptr;
 }
 
 class Validator {
@@ -265,6 +274,9 @@ public:
                 }
                 break;
             }
+            case Type::object:  // its content is checked by its own reader (technology overrides)
+                if (!v.is_object()) fail(f.path, std::string("expected an object, got ") + describe(v));
+                break;
             case Type::string: {
                 if (!v.is_string()) fail(f.path, std::string("expected a string, got ") + describe(v));
                 if (!f.choices.empty() &&
@@ -299,14 +311,12 @@ public:
                 written.push_back(child);
             } else if (is_object_path(child)) {
                 walk(it.value(), child, written);
+            } else if (const char* entry = moved_to_technology(child)) {
+                fail(child, std::string("moved to the technology: set the entry \"") + entry +
+                                "\" in /technology/overrides (or in the technology file)");
             } else {
                 std::string msg = "unknown key \"" + it.key() + "\"";
-                std::string best;
-                std::size_t best_d = 3;  // suggest only close matches
-                for (const auto& k : children(path)) {
-                    const std::size_t d = edit_distance(it.key(), k);
-                    if (d < best_d) best_d = d, best = k;
-                }
+                const std::string best = nearest_key(it.key(), children(path));
                 if (!best.empty()) msg += " (did you mean \"" + best + "\"?)";
                 auto keys = children(path);
                 std::string list;
@@ -364,7 +374,36 @@ void load_lut_pair(Scenario& s, const json& eff, const Validator& v) {
     }
 }
 
+// The technology the scenario names (relative to the scenario file; "" = the default) with its
+// overrides. A bad file's message names that file and its JSON path, then the scenario field.
+Technology load_scenario_technology(const json& eff, const std::string& file) {
+    const std::string rel = eff.at(json::json_pointer("/technology/file")).get<std::string>();
+    std::filesystem::path f(rel.empty() ? default_technology_path() : rel);
+    if (f.is_relative()) f = std::filesystem::path(file).parent_path() / f;
+    Technology t;
+    try {
+        t = load_technology(f.string());
+    } catch (const InputError& e) {
+        throw ScenarioError(file + ": /technology/file: bad technology file: " + e.what());
+    } catch (const ScenarioError& e) {
+        throw ScenarioError(std::string(e.what()) + " (the technology of " + file + ", /technology/file)");
+    }
+    t.file = rel;
+    apply_overrides(t, eff.at(json::json_pointer("/technology/overrides")), file, "/technology/overrides");
+    return t;
+}
+
 }  // namespace
+
+std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_d = 3;  // suggest only close matches
+    for (const auto& k : candidates) {
+        const std::size_t d = edit_distance(key, k);
+        if (d < best_d) best_d = d, best = k;
+    }
+    return best;
+}
 
 void check_run_name(const std::string& name, const std::string& file) {
     auto bad = [&](const std::string& why) {
@@ -439,8 +478,6 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     s.hop_latency_ns = num("/platform/interconnect/hop_latency_ns");
     s.link_bytes_per_ns = num("/platform/interconnect/bandwidth_gb_s");
     s.wire_length_um = num("/platform/interconnect/wire_length_um");
-    s.wire_c_af_per_um = num("/platform/interconnect/wire_c_af_per_um");
-    s.wire_voltage = num("/platform/interconnect/voltage");
     s.wire_activity = num("/platform/interconnect/activity");
     s.variant = get("/tile/variant").get<std::string>();
     s.rows = i32("/tile/rows");
@@ -467,6 +504,7 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     if (s.lut_g_min_relative >= s.lut_g_max_relative)
         v.fail("/tile/device/lut_g_max_relative", "expected a value above lut_g_min_relative");
     if (s.device_model == "lut") load_lut_pair(s, eff, v);
+    s.technology = load_scenario_technology(eff, file);
     s.write_vcd = get("/outputs/vcd").get<bool>();
     s.write_trace = get("/outputs/trace").get<bool>();
     s.trace_max_events = u64("/outputs/trace_max_events");
@@ -544,6 +582,17 @@ std::vector<std::string> scenario_warnings(const Scenario& s) {
                 break;
             }
     }
+    // Technology overrides the tile variant does not use (an SRAM figure on an analog tile).
+    for (const auto& [name, v] : s.effective.at(json::json_pointer("/technology/overrides")).items())
+        for (const auto& e : technology_entries()) {
+            if (e.name != name) continue;
+            const auto used = entry_variants(e);
+            if (std::find(used.begin(), used.end(), s.variant) != used.end()) break;
+            std::string list;
+            for (const auto& u : used) list += (list.empty() ? "" : " or ") + u;
+            out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
+                          "/tile/variant is " + list + ", but /tile/variant is " + s.variant + " (remove the override)");
+        }
     return out;
 }
 

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "models/device/lookup_table.h"
+#include "platform/technology.h"
 
 namespace xbar::platform {
 
@@ -32,7 +33,7 @@ struct Applies {
 };
 
 struct FieldSpec {
-    enum class Type { integer, number, boolean, string, integer_list };
+    enum class Type { integer, number, boolean, string, integer_list, object };  // object: free-form map
     std::string path;  // JSON pointer, e.g. "/tile/rows"
     Type type;
     double min = 0, max = 0;           // numbers: inclusive range
@@ -66,7 +67,8 @@ struct Scenario {
     double dram_latency_ns = 0, dram_bytes_per_ns = 0;
     std::uint64_t tile_base = 0, tile_stride = 0;
     double hop_latency_ns = 0, link_bytes_per_ns = 0;
-    double wire_length_um = 0, wire_c_af_per_um = 0, wire_voltage = 0, wire_activity = 0;
+    double wire_length_um = 0, wire_activity = 0;  // the wire's C and swing are technology entries
+    Technology technology;  // /technology/file with /technology/overrides applied
 
     std::string variant;
     int rows = 0, cols = 0, bits_in = 8, bits_out = 8, bits_x = 8, bits_delta = 4;
@@ -105,6 +107,9 @@ std::vector<std::string> scenario_warnings(const Scenario& s);
 // Prints every warning to `err` ("xbar-vp: warning: ..."); with `strict` they are one
 // ScenarioError (exit 2) instead.
 void report_warnings(const Scenario& s, bool strict, std::ostream& err);
+
+// The candidate nearest to `key` by edit distance if it is close (a likely typo), else "".
+std::string nearest_key(const std::string& key, const std::vector<std::string>& candidates);
 
 // A --seed option checked against the schema range of /seed; ScenarioError if not an integer
 // in that range (e.g. "-1").

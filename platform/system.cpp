@@ -49,12 +49,13 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
         cores::DigitalCoreConfig d;
         d.memory = s.variant == "sram" ? cores::DigitalCoreConfig::Memory::sram : cores::DigitalCoreConfig::Memory::reram;
         // The reference's 8-, 4- and 2-bit designs differ in MAC widths and energy.
-        d.params = energy::digital_design(s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8);
+        d.params = digital_params(s.technology, s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8);
         set_geometry(d.params, s);
         d.seed = seed;
         return std::make_unique<cores::DigitalCore>(d);
     }
     cores::AnalogCoreConfig c;
+    c.params = analog_params(s.technology);
     set_geometry(c.params, s);
     c.params.pulse_unit_ns = s.pulse_unit_ns;
     c.activity = s.activity == "data" ? cores::Activity::data : cores::Activity::nominal;
@@ -107,9 +108,11 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     link.hop_latency_ns = s.hop_latency_ns;
     link.bytes_per_ns = s.link_bytes_per_ns;
     // Wire energy per transferred bit: activity x C_wire x length x V^2 (M18 Table I wire model).
-    link.energy_pj_per_bit = s.wire_activity * s.wire_c_af_per_um * 1e-18 * s.wire_length_um * s.wire_voltage *
-                             s.wire_voltage * 1e12;
-    link.energy_source = "activity x Cwire/um x route length x V^2 (M18 Table I wire)";
+    const InterconnectTech wire = interconnect_params(s.technology);
+    link.energy_pj_per_bit =
+        s.wire_activity * wire.wire_c_af_per_um * 1e-18 * s.wire_length_um * wire.voltage * wire.voltage * 1e12;
+    link.energy_source =
+        "activity x interconnect.wire_c_af_per_um x route length x interconnect.voltage^2 (technology entries)";
 
     // Training data is staged at the top of DRAM as records of `dim` feature bytes + a label byte.
     std::vector<std::uint8_t> image;
@@ -181,6 +184,7 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     models::TileParams tp;
     tp.dma_burst_bytes = s.dma_burst_bytes;
     tp.variant_code = variant_code(s.variant);
+    tp.digital_unit = digital_unit_params(s.technology);
     std::vector<std::unique_ptr<models::Tile>> tiles;
     std::vector<std::unique_ptr<sc_signal<bool>>> irqs;
     // With XBAR_TLM_CHECK=1 every link gets an LT protocol checker (the test suite sets it).

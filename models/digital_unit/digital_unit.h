@@ -3,6 +3,7 @@
 // activation with its derivative, and scaling an error by a stored derivative. Values arrive and
 // leave as sign-magnitude int8 codes; derivatives stay in the unit's own float store. Pure C++.
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 namespace xbar::du {
@@ -30,13 +31,13 @@ struct Result {
 
 Result run(const Args& a);
 
-// Cost model: `lanes` elementwise units at `clock_ns`, one op per element (an 8-bit
-// multiply-add-class operation, M18 §IV-J: 1.46 pJ including write-back).
+// Cost model: `lanes` elementwise units at `clock_ns`, one op per element. The timing and energy
+// are technology entries (digital_unit.*, platform/technology.h), unset (NaN) until applied.
 struct Params {
     int lanes = 256;
-    double clock_ns = 1.0;
-    double pipeline_ns = 2.0;
-    double energy_pj_per_element = 1.46;
+    double clock_ns = std::numeric_limits<double>::quiet_NaN();
+    double pipeline_ns = std::numeric_limits<double>::quiet_NaN();
+    double energy_pj_per_element = std::numeric_limits<double>::quiet_NaN();
 };
 double latency_ns(const Params& p, std::uint32_t n);
 

@@ -44,6 +44,10 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     if (p.rows < 1 || p.cols < 1) bad("rows and cols must be >= 1");
     for (int b : {p.bits_in, p.bits_out, p.bits_x, p.bits_delta})
         if (b < 2 || b > 8) bad("bit widths must be in [2, 8] (sign + magnitude)");
+    const char* unset = "a technology parameter is unset (apply a technology file: platform/technology.h)";
+    if (std::isnan(p.ramp_step_ns) || std::isnan(p.min_pulse_ns) || p.td_hv_per_row < 1 || p.vd_hv_per_rail < 1 ||
+        p.routing_hv_per_col < 1)
+        bad(unset);
     if (!(p.pulse_unit_ns > 0) || !(p.ramp_step_ns > 0) || !(p.min_pulse_ns >= 0))
         bad("pulse unit, ramp step must be > 0");
 
@@ -85,9 +89,9 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     auto& a = t.actions;
     a.resize(kAnalogActionCount);
     a[kArrayReadSwitch] = {"array", "read_line_switch", 2.0 * c_line * vr * vr * J_to_pJ,
-                           "M18 Eq.3 dynamic: Cline*Vread^2 per switching line, x2 arrays"};
+                           "M18 Eq.3 dynamic: Cline analog_cell.v_read^2 per switching line, x2 arrays"};
     a[kArrayReadCellNs] = {"array", "read_cell_ns", 2.0 * p.i_read_na * kNano * vr * ns * J_to_pJ,
-                           "M18 Eq.3 static: Iread*Vread*1ns per on cell, x2 arrays"};
+                           "M18 Eq.3 static: analog_cell.i_read_na x v_read x 1 ns per on cell, x2 arrays"};
     // Eq. 4a (phase setup CV^2 at the start of the write cycle). The extraction of the paper is
     // garbled here; the legible terms are 1/2 nrows Cline (3 (Vw/3)^2 + Vw^2 + (Vw/3)^2).
     a[kArrayWriteSetup] = {"array", "write_setup",
@@ -96,26 +100,31 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
                            "M18 Eq.4a (reconstructed from a garbled extraction)"};
     a[kArrayWriteTransition] = {"array", "write_transition",
                                 c_line * (std::pow(vw / 3, 2) + 4.0 / 9.0 * vw * vw) * J_to_pJ,
-                                "M18 Eq.4b: Cline ((Vw/3)^2 + 4/9 Vw^2) per row edge"};
+                                "M18 Eq.4b: Cline ((Vw/3)^2 + 4/9 Vw^2) per row edge, Vw = analog_cell.v_write"};
     a[kArrayWriteCellNs] = {"array", "write_cell_ns", p.i_write_na * kNano * vw * ns * J_to_pJ,
-                            "M18 Eq.4c: Iwrite*Vwrite*1ns per written cell"};
+                            "M18 Eq.4c: analog_cell.i_write_na x v_write x 1 ns per written cell"};
     a[kTdTransition] = {"temporal_driver", "ls_transition", p.ls_transition_fj * 1e-3,
-                        "M18 IV-B: 15 fJ per level-shifter transition"};
+                        "M18 IV-B: temporal_driver.ls_transition_fj per level-shifter transition"};
     a[kTdLogicBit] = {"temporal_driver", "logic_row_bit",
                       p.td_logic_read_pj_8bit / (1024.0 * 8.0),
-                      "M18 IV-B: 35 pJ per 8-bit read over 1024 rows"};
+                      "M18 IV-B: temporal_driver.logic_read_pj_8bit per 8-bit read over 1024 rows x 8 bits"};
     a[kVdColumnWrite] = {"voltage_driver", "column_write", p.vd_write_pj / 1024.0,
-                         "M18 IV-C: 80 pJ per write over 1024 columns"};
+                         "M18 IV-C: voltage_driver.write_pj per write over 1024 columns"};
     a[kVdLogicBit] = {"voltage_driver", "logic_col_bit", p.vd_logic_nj_8bit * 1e3 / (1024.0 * 8.0),
-                      "M18 Table IV voltage-driver logic, 8-bit, per column per register bit"};
+                      "M18 Table IV: voltage_driver.logic_nj_8bit over 1024 columns x 8 register bits"};
     a[kIntegratorNs] = {"integrator", "integrator_ns",
                         p.integrator_ua * kMicro * p.integrator_v * ns * J_to_pJ,
-                        "M18 IV-D: 12 uA x 1.8 V per ns"};
+                        "M18 IV-D: integrator.current_ua x integrator.voltage x 1 ns"};
     a[kComparatorNs] = {"adc", "comparator_ns", p.comparator_ua * kMicro * p.comparator_v * ns * J_to_pJ,
-                        "M18 IV-E: 20 uA x 1.8 V per ns"};
+                        "M18 IV-E: adc.comparator_ua x adc.comparator_v x 1 ns"};
     const double c_edge = p.wire_c_af_per_um * kAtto * t.core_edge_um;
     a[kLinkValue] = {"core_link", "value_transfer", c_edge * p.v_logic * p.v_logic * J_to_pJ,
-                     "M18 IV-K: CV^2 of a wire one core edge (sqrt area) long, per value"};
+                     "M18 IV-K: wire.c_af_per_um x core edge (sqrt periphery area) x transistor.v_logic^2, per value"};
+    // Every parameter feeds an action, an area or the RC: a NaN left unset shows up here.
+    bool finite = std::isfinite(t.rc_settle_ns) && std::isfinite(t.td_transitions_per_row_bit);
+    for (const auto& x : a) finite = finite && std::isfinite(x.energy_pj);
+    for (const auto& x : t.area) finite = finite && std::isfinite(x.area_um2);
+    if (!finite) bad(unset);
     return t;
 }
 

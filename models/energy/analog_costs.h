@@ -3,13 +3,17 @@
 // computed from the circuit parameters of Marinella et al. 2018 (JETCAS; see
 // ../shared/reference/marinella2018.md, "M18" below). Nothing here is a table total: the paper's
 // Tables II–V are test targets, reproduced bottom-up by counting events in the core.
+#include <limits>
 #include <string>
 #include <vector>
 
 namespace xbar::energy {
 
-// Every physical parameter of the analog core. Defaults are the reference design (M18 Table I and
-// §IV text); bit widths and array size are free, so 4-bit, 2-bit or 512x512 designs follow.
+// A technology parameter not set yet (a technology file sets it; see platform/technology.h).
+inline constexpr double kFromTechnology = std::numeric_limits<double>::quiet_NaN();
+
+// Every parameter of the analog core. Array size and code widths (architecture) default to the
+// reference design; bit widths and array size are free, so 4-bit, 2-bit or 512x512 designs follow.
 struct AnalogParams {
     int rows = 1024, cols = 1024;  // M18 Table I crossbar
     int bits_in = 8;               // temporal-coded input incl. sign (VMM/MVM), M18 §1.2
@@ -18,35 +22,37 @@ struct AnalogParams {
     int bits_delta = 4;            // OPU column vector, voltage coded (3 magnitude + sign)
     double pulse_unit_ns = 1.0;    // LSB pulse length; 1 ns = minimum pulse width (Table I);
                                    // the 2-bit design stretches pulses to 7 ns (M18 §IV)
-    double min_pulse_ns = 1.0;     // Table I minimum pulse width (guard slot of the drive window)
-    double ramp_step_ns = 1.0;     // ramp ADC: 1 level per ns (M18 §IV-E)
-    // Wires and cells (Table I)
-    double m1_pitch_um = 0.064;
-    double wire_c_af_per_um = 200.0;
-    double wire_r_ohm_per_um = 30.0;
-    double cell_c_af = 35.0;  // ReRAM + access device
-    double v_logic = 0.8;
-    double v_read = 0.785, i_read_na = 1.0;    // analog on-state read (R_on = 100 MOhm)
-    double v_write = 1.8, i_write_na = 10.3;   // analog on-state write
-    double on_off_ratio = 10.0;
-    // Periphery (M18 §IV-B..F)
-    double ls_transition_fj = 15.0;       // level shifter + driver, per transition
-    double td_read_pj_8bit = 170.0;       // temporal drivers, all 1024 rows, one 8-bit read
-    double td_logic_read_pj_8bit = 35.0;  // registers and control, one 8-bit read
-    double vd_write_pj = 80.0;            // voltage drivers per write, "regardless of bits"
-    double vd_logic_nj_8bit = 0.02;       // voltage-driver logic per write (Table IV; the text's
-                                          // "10 pJ per column" contradicts its own table)
-    double integrator_ua = 12.0, integrator_v = 1.8;  // current conveyor while running
-    double comparator_ua = 20.0, comparator_v = 1.8;  // continuous-time comparator
-    // Areas (M18 §IV, transistor counts x unit areas)
-    double hv_transistor_um2 = 0.35;
-    int td_hv_per_row = 20;               // temporal driver incl. both level shifters
-    double td_logic_um2_8bit = 8.6;       // per row, synthesized, 8-bit
-    int vd_hv_per_rail = 8;               // 4 per level shifter + 2 drive x 2 arrays
-    double vd_logic_um2_8bit = 17.0;      // per column, 8-bit
-    double integrator_um2 = 6.4;
-    double comparator_um2 = 5.7;
-    int routing_hv_per_col = 8;           // 4 pass gates x 2 arrays... (M18 §IV-F)
+    // Technology: set from a technology file (platform/technology.h; technologies/marinella2018.json
+    // is the reference design). Unset here on purpose: the values are written in the file only,
+    // and make_analog_cost_table rejects a parameter set with one left unset.
+    double min_pulse_ns = kFromTechnology;  // guard slot of the drive window
+    double ramp_step_ns = kFromTechnology;  // ramp ADC: time per level
+    // Wires and cells
+    double m1_pitch_um = kFromTechnology;
+    double wire_c_af_per_um = kFromTechnology;
+    double wire_r_ohm_per_um = kFromTechnology;
+    double cell_c_af = kFromTechnology;  // ReRAM + access device
+    double v_logic = kFromTechnology;
+    double v_read = kFromTechnology, i_read_na = kFromTechnology;    // analog on-state read
+    double v_write = kFromTechnology, i_write_na = kFromTechnology;  // analog on-state write
+    double on_off_ratio = kFromTechnology;
+    // Periphery
+    double ls_transition_fj = kFromTechnology;       // level shifter + driver, per transition
+    double td_read_pj_8bit = kFromTechnology;        // temporal drivers, all 1024 rows, one 8-bit read
+    double td_logic_read_pj_8bit = kFromTechnology;  // registers and control, one 8-bit read
+    double vd_write_pj = kFromTechnology;            // voltage drivers per write, "regardless of bits"
+    double vd_logic_nj_8bit = kFromTechnology;       // voltage-driver logic per 8-bit write
+    double integrator_ua = kFromTechnology, integrator_v = kFromTechnology;  // current conveyor
+    double comparator_ua = kFromTechnology, comparator_v = kFromTechnology;  // continuous-time comparator
+    // Areas (transistor counts x unit areas)
+    double hv_transistor_um2 = kFromTechnology;
+    int td_hv_per_row = 0;                         // temporal driver incl. both level shifters
+    double td_logic_um2_8bit = kFromTechnology;    // per row, synthesized, 8-bit
+    int vd_hv_per_rail = 0;                        // per voltage-coding rail
+    double vd_logic_um2_8bit = kFromTechnology;    // per column, 8-bit
+    double integrator_um2 = kFromTechnology;
+    double comparator_um2 = kFromTechnology;
+    int routing_hv_per_col = 0;                    // analog mux pass gates per column
 };
 
 // One action of the core: its per-event energy and where it comes from.

@@ -22,8 +22,6 @@ DigitalParams digital_design(int bits) {
     p.bits_in = p.bits_out = p.bits_x = p.bits_delta = bits;
     p.product_bits = 8;  // "the top 8 bits of the multiply and 18 bits of the accumulate are kept"
     p.acc_bits = 18;
-    p.mac_pj = bits == 4 ? 0.86 : 0.50;                          // Table IV 900 / 520 nJ per 1M MACs
-    p.mac_um2 = (bits == 4 ? 35000.0 : 23000.0) / p.n_macs;      // Table II 35,000 / 23,000 um2
     return p;
 }
 
@@ -77,6 +75,8 @@ DigitalCostTable make_digital_cost_table(const DigitalParams& p, DigitalMemory m
         if (b < 2 || b > 8) bad("bit widths must be in [2, 8] (sign + magnitude)");
     if (p.product_bits < 2 || p.product_bits > 16) bad("product_bits must be in [2, 16]");
     if (p.acc_bits < p.product_bits || p.acc_bits > 31) bad("acc_bits must be in [product_bits, 31]");
+    if (std::isnan(p.mac_pj) || std::isnan(p.reg_access_ns) || std::isnan(p.binary_v_read))
+        bad("a technology parameter is unset (apply a technology file: platform/technology.h)");
     if (p.n_macs < 1 || p.reram_read_parallel_bits < 1 || p.reram_write_parallel_bits < 1 ||
         p.sram_word_bits < 1 || p.sram_macro_bits < p.sram_word_bits)
         bad("unit counts and widths must be >= 1 (macro >= word)");
@@ -123,19 +123,21 @@ DigitalCostTable make_digital_cost_table(const DigitalParams& p, DigitalMemory m
     a.resize(memory == DigitalMemory::reram ? kDigSenseBit + 1 : kDigSenseBit);
     if (memory == DigitalMemory::reram) {
         a[kDigReadBit] = {"reram_array", "read_bit", p.reram_read_nj_1mb * 1e3 / kRefStoreBits,
-                          "M18 IV-G: 166 nJ per full 1 MB read / 8 Mbit (CV^2+IVtau gives 2.7x, see code)"};
+                          "M18 IV-G: digital_reram.read_nj_1mb / 8 Mbit (CV^2+IVtau gives 2.7x, see code)"};
         a[kDigWriteBit] = {"reram_array", "write_bit", p.reram_write_nj_1mb * 1e3 / kRefStoreBits,
-                           "M18 IV-G: 676 nJ per full 1 MB write / 8 Mbit (CV^2+IVtau gives 2.2x, see code)"};
-        a[kDigSenseBit] = {"sense_amp", "sense_bit", p.sense_fj * 1e-3, "M18 IV-G: 5 fJ per sense-amp measurement"};
+                           "M18 IV-G: digital_reram.write_nj_1mb / 8 Mbit (CV^2+IVtau gives 2.2x, see code)"};
+        a[kDigSenseBit] = {"sense_amp", "sense_bit", p.sense_fj * 1e-3,
+                           "M18 IV-G: digital_reram.sense_fj per sense-amp measurement"};
     } else {
-        a[kDigReadBit] = {"sram_macro", "read_bit", p.sram_read_fj_per_bit * 1e-3, "M18 IV-H: 34 fJ/bit read"};
-        a[kDigWriteBit] = {"sram_macro", "write_bit", p.sram_write_fj_per_bit * 1e-3, "M18 IV-H: 46 fJ/bit write"};
+        a[kDigReadBit] = {"sram_macro", "read_bit", p.sram_read_fj_per_bit * 1e-3, "M18 IV-H: sram.read_fj_per_bit"};
+        a[kDigWriteBit] = {"sram_macro", "write_bit", p.sram_write_fj_per_bit * 1e-3,
+                           "M18 IV-H: sram.write_fj_per_bit"};
     }
     a[kDigMac] = {"mac", "multiply_add", p.mac_pj,
-                  "M18 IV-J: 1.46 pJ per 8-bit multiply-add incl. write-back (4-/2-bit: Table IV / 1M)"};
+                  "M18 IV-J / Table IV: mac.energy_pj_<bits>bit per multiply-add incl. write-back"};
     const double c_edge = p.wire_c_af_per_um * kAtto * t.core_edge_um;
     a[kDigLinkBit] = {"core_link", "bit_transfer", c_edge * p.v_logic * p.v_logic * J_to_pJ,
-                      "M18 IV-K: CV^2 of a wire one core edge (sqrt area) long, per bit"};
+                      "M18 IV-K: wire.c_af_per_um x core edge (sqrt area) x transistor.v_logic^2, per bit"};
     return t;
 }
 

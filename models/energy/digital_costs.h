@@ -11,8 +11,8 @@ namespace xbar::energy {
 
 enum class DigitalMemory { reram, sram };
 
-// Every physical parameter of the digital cores. Defaults are the paper's 8-bit design; the 4- and
-// 2-bit designs are digital_design(4 | 2).
+// Every parameter of the digital cores. Geometry and code widths default to the paper's 8-bit
+// design (the 4- and 2-bit designs are digital_design(4 | 2)); the technology fields are unset.
 struct DigitalParams {
     int rows = 1024, cols = 1024;  // M18 Table I crossbar / 1 MB weight store
     int weight_bits = 8;           // M18 Table I digital weight precision
@@ -21,51 +21,54 @@ struct DigitalParams {
     int bits_x = 8;                // OPU row vector
     int bits_delta = 8;            // OPU column vector (8-bit MAC operand; the analog core's 4 bits
                                    // come from its voltage drivers, which the digital cores lack)
-    // Multiply-accumulate units (M18 §IV-J)
-    int product_bits = 12;         // "the multiply is internally rounded to 12 bits"
-    int acc_bits = 22;             // "the accumulate is done to 22 bits"
-    int n_macs = 256;              // "256 8-bit MAC units in parallel"
-    double mac_clock_ns = 1.0;     // "1 GHz clock ... one input every clock cycle"
-    double mac_latency_ns = 2.0;   // "each operation requires 2 ns to complete" (pipeline depth)
-    double mac_pj = 1.46;          // "~1.46 pJ per 8-bit multiply-add, including write-back"
-    double mac_um2 = 54000.0 / 256;  // "area multiplied by 256 to give 54,000 um2"
-    // Input register (M18 §IV-I): 1024 x 8 standard-cell flip-flops, one clock access.
-    double reg_access_ns = 1.0;
-    double reg_ff_um2 = 7000.0 / (1024 * 8);  // Table II input buffers 7,000 um2 at 1024 x 8 bits
+    // Multiply-accumulate units: code widths are architecture (M18 §IV-J: "the multiply is
+    // internally rounded to 12 bits", "the accumulate is done to 22 bits"); digital_design() sets
+    // them per design.
+    int product_bits = 12;
+    int acc_bits = 22;
+    // Technology: set from a technology file (platform/technology.h; technologies/marinella2018.json
+    // is the reference design). Unset here on purpose: the values are written in the file only,
+    // and make_digital_cost_table rejects a parameter set with one left unset.
+    int n_macs = 0;                            // MAC units in parallel
+    double mac_clock_ns = kFromTechnology;     // one input every clock cycle
+    double mac_latency_ns = kFromTechnology;   // pipeline depth
+    double mac_pj = kFromTechnology;           // one multiply-add incl. write-back
+    double mac_um2 = kFromTechnology;          // one MAC unit
+    // Input register: standard-cell flip-flops, one clock access.
+    double reg_access_ns = kFromTechnology;
+    double reg_ff_um2 = kFromTechnology;       // per register bit
     // Digital ReRAM: one binary array per weight bit, all working in parallel (M18 §IV-G)
-    int reram_read_parallel_bits = 512;   // "512 bits read in parallel"
-    double reram_read_ns = 86.0;          // "read latency is 86 ns" (Eq. 5, 2.2 tau_RC)
-    int reram_write_parallel_bits = 64;   // "64 bits on a row being written in parallel"
-    double reram_write_ns = 10.0;         // "each device needs 10 ns to write"
-    // Stated full-store energies (8 arrays x 1024 x 1024 bits): "the total read energy is 166 nJ
-    // and the write energy is 676 nJ". Used per bit (see make_digital_cost_table for why the
-    // CV^2 + IxVxtau equations are not).
-    double reram_read_nj_1mb = 166.0;
-    double reram_write_nj_1mb = 676.0;
-    double sense_fj = 5.0;                // "the sense amp consumes 5 fJ per measurement"
-    double reram_array_um2 = 9500.0;      // "the total area is 9,500 um2" per binary array
-    // Inputs of the (unused) CV^2 + IxVxtau cross-check, M18 Table I binary cell
-    double binary_i_read_na = 98.0, binary_v_read = 0.954;
-    double binary_i_write_na = 846.0, binary_v_write = 1.8;
-    double m1_pitch_um = 0.064;
-    double cell_c_af = 35.0;
-    // SRAM: 64 x 128 kb generated macros (M18 §IV-H)
-    int sram_macro_bits = 128 * 1024;
-    int sram_word_bits = 64;              // "each SRAM can read or write 64 bits in 2 ns"
-    double sram_access_ns = 2.0;
-    double sram_read_fj_per_bit = 34.0;
-    double sram_write_fj_per_bit = 46.0;
-    double sram_macro_um2 = 12103.0;
+    int reram_read_parallel_bits = 0;
+    double reram_read_ns = kFromTechnology;
+    int reram_write_parallel_bits = 0;
+    double reram_write_ns = kFromTechnology;
+    // Stated full-store energies (8 arrays x 1024 x 1024 bits), used per bit (see
+    // make_digital_cost_table for why the CV^2 + IxVxtau equations are not).
+    double reram_read_nj_1mb = kFromTechnology;
+    double reram_write_nj_1mb = kFromTechnology;
+    double sense_fj = kFromTechnology;         // per sense-amp measurement
+    double reram_array_um2 = kFromTechnology;  // per binary array with its periphery
+    // Inputs of the (unused) CV^2 + IxVxtau cross-check: the binary cell
+    double binary_i_read_na = kFromTechnology, binary_v_read = kFromTechnology;
+    double binary_i_write_na = kFromTechnology, binary_v_write = kFromTechnology;
+    double m1_pitch_um = kFromTechnology;
+    double cell_c_af = kFromTechnology;
+    // SRAM: generated macros (M18 §IV-H)
+    int sram_macro_bits = 0;
+    int sram_word_bits = 0;                    // bits per access
+    double sram_access_ns = kFromTechnology;
+    double sram_read_fj_per_bit = kFromTechnology;
+    double sram_write_fj_per_bit = kFromTechnology;
+    double sram_macro_um2 = kFromTechnology;
     // Cross-core communication (M18 §IV-K): CV^2 of a wire one core edge long per bit moved.
-    double wire_c_af_per_um = 200.0;      // Table I
-    double v_logic = 0.8;                 // Table I
+    double wire_c_af_per_um = kFromTechnology;
+    double v_logic = kFromTechnology;
 };
 
-// The paper's three digital designs (M18 §IV-J, Tables II and IV): 8-bit I/O with 12-bit products
-// and a 22-bit accumulator; 4- and 2-bit I/O keeping the top 8 product bits and 18 accumulator
-// bits. MAC energy and area of the 4-/2-bit units are the reference's derivations from Table IV
-// (900 / 520 nJ per 1M operations) and Table II (35,000 / 23,000 um2 per 256). Throws
-// std::invalid_argument for other widths (set the fields directly instead).
+// The paper's three digital designs' architecture (M18 §IV-J): 8-bit I/O with 12-bit products and a
+// 22-bit accumulator; 4- and 2-bit I/O keeping the top 8 product bits and 18 accumulator bits. Their
+// MAC energy and area are technology entries per design (mac.energy_pj_<b>bit, mac.area_um2_<b>bit).
+// Throws std::invalid_argument for other widths (set the fields directly instead).
 DigitalParams digital_design(int bits);
 
 // Indices into DigitalCostTable::actions. kDigSenseBit exists only in the ReRAM table (the SRAM

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace xbar::models {
 
@@ -55,12 +57,16 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
       m_adc_active("adc_active"),
       m_driver_active("driver_active"),
       m_power_mw("power_mw") {
+    const du::Params& du = m_p.digital_unit;
+    if (!(du.clock_ns > 0) || !(du.pipeline_ns >= 0) || !(du.energy_pj_per_element >= 0) || du.lanes < 1)
+        throw std::invalid_argument(std::string(name) + ": digital-unit parameters unset or invalid (apply a technology file)");
     target_socket.register_b_transport(this, &Tile::b_transport);
     target_socket.register_transport_dbg(this, &Tile::transport_dbg);
     for (const auto& a : m_core->actions())
         m_action_ids.push_back(m_ledger.define(basename(), a.component, a.action, a.energy_pj, a.source));
     m_du_action = m_ledger.define(basename(), "digital_unit", "element", m_p.digital_unit.energy_pj_per_element,
-                                  "M18 IV-J: one 8-bit multiply-add incl. write-back per element (assumption)");
+                                  "technology digital_unit.element_pj (assumption: one 8-bit multiply-add "
+                                  "incl. write-back per element, M18 IV-J)");
     m_kernel_track = m_timeline.track(basename(), "kernels");
     m_dma_track = m_timeline.track(basename(), "dma");
     SC_THREAD(command_thread);

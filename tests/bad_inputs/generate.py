@@ -131,6 +131,81 @@ cross = [
 for name, doc, frag in cross:
     add(name, doc, frag)
 
+# Technology: overrides in the scenario, fields that moved there, and bad technology files (each a
+# copy of the default file with one defect, written to technologies/ here).
+def over(entries):
+    return {"technology": {"overrides": entries}}
+
+for name, doc, frag in [
+        ('tech-override-unknown', over({"analog_cell.v_reed": 0.7}), '/technology/overrides/analog_cell.v_reed: unknown technology entry "analog_cell.v_reed" (did you mean "analog_cell.v_read"?)'),
+        ('tech-override-no-group', over({"analog.v_read": 0.7}), 'did you mean "analog_cell.v_read" or "binary_cell.v_read"?'),
+        ('tech-override-zero-voltage', over({"analog_cell.v_read": 0}), '/technology/overrides/analog_cell.v_read: expected a physical value in (0, 10] V, got 0'),
+        ('tech-override-negative-capacitance', over({"cell.c_af": -35}), '/technology/overrides/cell.c_af: expected a physical value in (0,'),
+        ('tech-override-wrong-unit', over({"cell.c_af": {"value": 0.035, "unit": "fF"}}), '/technology/overrides/cell.c_af/unit: expected "aF", got "fF"'),
+        ('tech-override-missing-unit', over({"cell.c_af": {"value": 35}}), '/technology/overrides/cell.c_af: missing "unit" (expected "aF")'),
+        ('tech-override-missing-value', over({"cell.c_af": {"unit": "aF"}}), '/technology/overrides/cell.c_af: missing "value"'),
+        ('tech-override-bad-key', over({"cell.c_af": {"value": 35, "unit": "aF", "note": "x"}}), '/technology/overrides/cell.c_af/note: unknown key "note"'),
+        ('tech-override-string', over({"cell.c_af": "35"}), '/technology/overrides/cell.c_af: expected a number in aF'),
+        ('tech-override-fraction', over({"mac.units": 25.5}), '/technology/overrides/mac.units: expected a physical value in [1, 1000000] integer count'),
+        ('tech-overrides-type', {"technology": {"overrides": [1]}}, '/technology/overrides: expected an object'),
+        ('tech-file-missing', {"technology": {"file": "no-such-technology.json"}}, '/technology/file: bad technology file:'),
+        ('tech-moved-wire-c', {"platform": {"interconnect": {"wire_c_af_per_um": 200}}},
+         '/platform/interconnect/wire_c_af_per_um: moved to the technology: set the entry "interconnect.wire_c_af_per_um" in /technology/overrides'),
+        ('tech-moved-voltage', {"platform": {"interconnect": {"voltage": 0.8}}},
+         '/platform/interconnect/voltage: moved to the technology: set the entry "interconnect.voltage" in /technology/overrides'),
+]:
+    add(name, doc, frag)
+
+reference = json.load(open(os.path.join(here, '..', '..', 'technologies', 'marinella2018.json')))
+
+def defect(change):
+    t = json.loads(json.dumps(reference))
+    change(t)
+    return t
+
+def set_(group, entry, key, value):
+    def f(t):
+        t[group][entry][key] = value
+    return f
+
+def drop(group, entry, key=None):
+    def f(t):
+        if key is None:
+            del t[group][entry]
+        else:
+            del t[group][entry][key]
+    return f
+
+def rename(group, old, new):
+    def f(t):
+        t[group][new] = t[group].pop(old)
+    return f
+
+tech_files = [  # (case, defect, fragment after "<file>: ")
+    ('unknown-entry', rename('adc', 'comparator_ua', 'comparator_uA'), '/adc/comparator_uA: unknown entry "adc.comparator_uA" (did you mean "adc.comparator_ua"?)'),
+    ('unknown-group', lambda t: t.update({"adcs": t.pop("adc")}), '/adcs: unknown group "adcs" (did you mean "adc"?)'),
+    ('missing-unit', drop('adc', 'comparator_ua', 'unit'), '/adc/comparator_ua: missing "unit" (expected "uA")'),
+    ('wrong-unit', set_('adc', 'comparator_ua', 'unit', 'mA'), '/adc/comparator_ua/unit: expected "uA", got "mA"'),
+    ('negative-capacitance', set_('cell', 'c_af', 'value', -35), '/cell/c_af/value: expected a physical value in (0,'),
+    ('zero-voltage', set_('analog_cell', 'v_read', 'value', 0), '/analog_cell/v_read/value: expected a physical value in (0, 10] V, got 0'),
+    ('missing-source', drop('analog_cell', 'v_read', 'source'), '/analog_cell/v_read: missing "source"'),
+    ('empty-source', set_('analog_cell', 'v_read', 'source', ''), '/analog_cell/v_read/source: expected a non-empty string'),
+    ('missing-entry', drop('integrator', 'current_ua'), '/integrator/current_ua: required entry is missing'),
+    ('value-string', set_('integrator', 'current_ua', 'value', '12'), '/integrator/current_ua/value: expected a number in uA'),
+    ('count-fraction', set_('mac', 'units', 'value', 2.5), '/mac/units/value: expected a physical value in [1, 1000000] integer'),
+    ('missing-name', lambda t: t.pop('technology'), '/technology: missing'),
+]
+tech_dir = os.path.join(here, 'technologies')
+os.makedirs(tech_dir, exist_ok=True)
+for old in os.listdir(tech_dir):
+    if old.endswith('.json'):
+        os.remove(os.path.join(tech_dir, old))
+for name, change, frag in tech_files:
+    with open(os.path.join(tech_dir, name + '.json'), 'w') as f:
+        json.dump(defect(change), f, indent=1)
+    add('tech-file-' + name, {"technology": {"file": "technologies/" + name + ".json"}},
+        'technologies/' + name + '.json: ' + frag)
+
 with open(os.path.join(here, 'lut-bad.txt'), 'w') as f:  # a table whose CDF is not increasing
     f.write('header\n1e-6, 2e-6\n0.5, 0.2\n\n1e-7, 1e-7\n2e-7, 2e-7\n')
 for name, text in luts.items():

@@ -11,14 +11,16 @@ flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recov
        -fno-math-errno -fno-trapping-math -I"$root" -I/usr/include/eigen3)
 device=("$root"/models/device/*.cpp)
 echo "building fuzzers in $out"
-scenario_src=()
-for f in scenario json_input files; do scenario_src+=("$root/platform/$f.cpp"); done
-clang++ "${flags[@]}" "$root/tests/fuzz/scenario_fuzzer.cpp" "${scenario_src[@]}" "${device[@]}" -lz \
-    -o "$out/scenario_fuzzer"
+# The scenario parser with its input reader, file checks and technology reader (the default
+# technology file is read from this source tree).
+platform=("$root"/platform/{scenario,json_input,files,technology}.cpp "$root"/models/energy/{analog,digital}_costs.cpp)
+clang++ "${flags[@]}" -DXBAR_TECHNOLOGY_DIR="\"$root/technologies\"" "$root/tests/fuzz/scenario_fuzzer.cpp" \
+    "${platform[@]}" "${device[@]}" -lz -o "$out/scenario_fuzzer"
 clang++ "${flags[@]}" "$root/tests/fuzz/lut_fuzzer.cpp" "${device[@]}" -lz -o "$out/lut_fuzzer"
-sweep_src=()
-for f in sweep supervisor csv json_input files output_dir scenario; do sweep_src+=("$root/platform/$f.cpp"); done
-clang++ "${flags[@]}" "$root/tests/fuzz/sweep_fuzzer.cpp" "${sweep_src[@]}" "${device[@]}" -lz \
+sweep_src=("${platform[@]}")
+for f in sweep supervisor csv output_dir; do sweep_src+=("$root/platform/$f.cpp"); done
+clang++ "${flags[@]}" -DXBAR_TECHNOLOGY_DIR="\"$root/technologies\"" "$root/tests/fuzz/sweep_fuzzer.cpp" \
+    "${sweep_src[@]}" "${device[@]}" -lz \
     -o "$out/sweep_fuzzer"
 for t in scenario lut sweep; do
     work="$out/corpus-$t"

@@ -10,6 +10,7 @@
 #include "models/tile/tile.h"
 #include "test_initiator.h"
 #include "models/checker/tlm_checker.h"
+#include "tests/tech.h"
 
 using namespace sc_core;
 using namespace xbar;
@@ -19,6 +20,13 @@ namespace {
 
 constexpr std::uint64_t kDram = 0x80000000, kTile = 0x40000000;
 constexpr int kRows = 64, kCols = 48;
+
+// Tile parameters with the digital unit of the default technology file.
+models::TileParams tile_params() {
+    models::TileParams p;
+    p.digital_unit = tech::digital_unit();
+    return p;
+}
 
 std::uint32_t fbits(float f) {
     std::uint32_t u;
@@ -37,14 +45,14 @@ struct TileBench {
     std::unique_ptr<test::TestInitiator> host;
 
     explicit TileBench(std::function<void(test::TestInitiator&, TileBench&)> body, int bits = 8) {
-        cores::AnalogCoreConfig c;
+        cores::AnalogCoreConfig c = xbar::tech::analog_config();
         c.params.rows = kRows;
         c.params.cols = kCols;
         c.params.bits_in = c.params.bits_out = c.params.bits_x = bits;
         router = std::make_unique<models::Router>(
             "router", std::vector<models::MapEntry>{{"dram", kDram, 16 << 20, 0}, {"tile0", kTile, rm::WINDOW_SIZE, 1}},
             models::LinkParams{}, ledger, timeline);
-        tile = std::make_unique<models::Tile>("tile0", models::TileParams{}, std::make_unique<cores::AnalogCore>(c),
+        tile = std::make_unique<models::Tile>("tile0", tile_params(), std::make_unique<cores::AnalogCore>(c),
                                               ledger, timeline);
         host = std::make_unique<test::TestInitiator>("host", [this, body](test::TestInitiator& i) { body(i, *this); });
         host->socket.bind(host_check.target_socket);

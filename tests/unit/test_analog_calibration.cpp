@@ -15,6 +15,7 @@
 
 #include "models/cores/analog_core.h"
 #include "models/energy/digital_costs.h"
+#include "tests/tech.h"
 
 using namespace xbar;
 
@@ -47,7 +48,7 @@ struct Cycle {
 
 // One VMM, one MVM and a worst-case OPU (every x and delta nonzero) on a full array.
 Cycle run_cycle(energy::AnalogParams p) {
-    cores::AnalogCoreConfig cfg;
+    cores::AnalogCoreConfig cfg = xbar::tech::analog_config();
     cfg.params = p;
     cores::AnalogCore core(cfg);
     const cores::Region r{p.rows, p.cols};
@@ -62,7 +63,7 @@ Cycle run_cycle(energy::AnalogParams p) {
 }
 
 energy::AnalogParams design(int bits) {
-    energy::AnalogParams p;
+    energy::AnalogParams p = tech::analog();
     p.bits_in = p.bits_out = p.bits_x = bits;
     p.bits_delta = bits == 8 ? 4 : 2;  // OPU 8x4, 4x2, 2x2 bits (M18 §1.3)
     if (bits == 2) p.pulse_unit_ns = 7.0;  // "read and write pulses stretched to 7 ns"
@@ -160,7 +161,7 @@ TEST(AnalogCalibration, ArrayReadEnergyFollowsEquation3) {
     EXPECT_NEAR(c.vmm.by_component_nj.at("array") * 1e-9, e3, e3 * 1e-9);
     // The model's line capacitance and settling time against the same Table I values, and the
     // paper's "~50 fF" column and "~0.2 ns" RC.
-    cores::AnalogCoreConfig cfg;
+    cores::AnalogCoreConfig cfg = xbar::tech::analog_config();
     const cores::AnalogCore core(cfg);
     EXPECT_NEAR(core.cost_table().c_line_ff, c_line(n) * 1e15, 1e-9);
     EXPECT_WITHIN(core.cost_table().c_line_ff, 50.0, 0.03);  // 48.95 fF (-2.1 %)
@@ -202,13 +203,13 @@ TEST(AnalogCalibration, CellParametersAreElectricallyConsistent) {
     // T14: the model's default analog cell (Table I) against Eq. 1: a diode selector
     // I = I0 (exp(V / V0) - 1), I0 = 8.7e-18 A, V0 = 37 mV, in series with R_on = 100 MOhm.
     auto v_at = [](double i, double r_on) { return 0.037 * std::log(i / 8.7e-18 + 1.0) + i * r_on; };
-    const energy::AnalogParams p;
+    const energy::AnalogParams p = tech::analog();
     // Measured: 0.7868 V (+1.8 mV) and 1.8029 V (+2.9 mV).
     EXPECT_NEAR(v_at(p.i_read_na * 1e-9, 100e6), p.v_read, 0.005);
     EXPECT_NEAR(v_at(p.i_write_na * 1e-9, 100e6), p.v_write, 0.005);
     // The binary cell of the digital-ReRAM core (R_on = 1 MOhm): 0.9544 V (+0.4 mV) and
     // 1.7821 V (-17.9 mV, the largest mismatch of Table I, reference §1.6).
-    const energy::DigitalParams d;
+    const energy::DigitalParams d = tech::digital();
     EXPECT_NEAR(v_at(d.binary_i_read_na * 1e-9, 1e6), d.binary_v_read, 0.002);
     EXPECT_NEAR(v_at(d.binary_i_write_na * 1e-9, 1e6), d.binary_v_write, 0.02);
     // Worst-case column write current: 1024 x 10.3 nA = 10.5 uA, about the ~10 uA that keeps the
@@ -219,7 +220,7 @@ TEST(AnalogCalibration, CellParametersAreElectricallyConsistent) {
 }
 
 TEST(AnalogCalibration, DataDependentActivityCountsTheRealOperands) {
-    cores::AnalogCoreConfig cfg;
+    cores::AnalogCoreConfig cfg = xbar::tech::analog_config();
     cfg.activity = cores::Activity::data;
     cores::AnalogCore core(cfg);
     const cores::Region r{1024, 1024};

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "models/cores/analog_core.h"
+#include "tests/tech.h"
 
 using namespace xbar;
 
@@ -27,7 +28,7 @@ TEST(Quantize, EdgesZeroFullScaleAndClipping) {
 
 namespace {
 cores::AnalogCore make(int rows, int cols, double read_noise = 0, std::uint64_t seed = 1) {
-    cores::AnalogCoreConfig cfg;
+    cores::AnalogCoreConfig cfg = xbar::tech::analog_config();
     cfg.params.rows = rows;
     cfg.params.cols = cols;
     cfg.read_noise = read_noise;

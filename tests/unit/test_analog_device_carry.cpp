@@ -6,13 +6,14 @@
 #include <gtest/gtest.h>
 
 #include "models/cores/analog_core.h"
+#include "tests/tech.h"
 
 using namespace xbar;
 
 namespace {
 using core_matrix_copy = cores::AnalogCore::Matrix;
 cores::AnalogCoreConfig config(int n) {
-    cores::AnalogCoreConfig cfg;
+    cores::AnalogCoreConfig cfg = xbar::tech::analog_config();
     cfg.params.rows = cfg.params.cols = n;
     return cfg;
 }

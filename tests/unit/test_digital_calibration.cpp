@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "models/cores/digital_core.h"
+#include "tests/tech.h"
 
 using namespace xbar;
 using Memory = cores::DigitalCoreConfig::Memory;
@@ -46,7 +47,7 @@ struct Cycle {
     double latency() const { return vmm.latency_ns + mvm.latency_ns + opu.latency_ns; }
 };
 
-cores::DigitalCore make(Memory m, energy::DigitalParams p = {}) {
+cores::DigitalCore make(Memory m, energy::DigitalParams p = tech::digital()) {
     cores::DigitalCoreConfig cfg;
     cfg.memory = m;
     cfg.params = p;
@@ -72,7 +73,7 @@ constexpr double kBits = 8.0 * 1024 * 1024;  // the 1 MB store, in bits
 }  // namespace
 
 TEST(DigitalCalibration, ReramEightBitKernelsMatchTableV) {
-    const Cycle c = run_cycle(Memory::reram, energy::digital_design(8));
+    const Cycle c = run_cycle(Memory::reram, tech::digital(8));
     // Energies sit below the table because the cross-core link follows the paper's formula
     // (397 nJ per read against the table's 431, see ComponentsMatchTableIV).
     EXPECT_WITHIN(c.vmm.total_nj, 2140.0, 0.005);  // measured 2136.3 nJ (-0.17 %)
@@ -86,7 +87,7 @@ TEST(DigitalCalibration, ReramEightBitKernelsMatchTableV) {
 }
 
 TEST(DigitalCalibration, SramEightBitKernelsMatchTableV) {
-    const Cycle c = run_cycle(Memory::sram, energy::digital_design(8));
+    const Cycle c = run_cycle(Memory::sram, tech::digital(8));
     // Below the table for the same reason: the formula's 982 nJ cross-core link against 1,065.
     EXPECT_WITHIN(c.vmm.total_nj, 2850.0, 0.025);  // measured 2797.6 nJ (-1.84 %)
     EXPECT_WITHIN(c.mvm.total_nj, 4855.0, 0.02);   // measured 4794.1 nJ (-1.25 %)
@@ -104,12 +105,12 @@ TEST(DigitalCalibration, SramEightBitKernelsMatchTableV) {
 }
 
 TEST(DigitalCalibration, AreasMatchTableII) {
-    EXPECT_WITHIN(run_cycle(Memory::reram, energy::digital_design(8)).area, 137000.0, 0.001);  // 137,000
-    EXPECT_WITHIN(run_cycle(Memory::sram, energy::digital_design(8)).area, 836000.0, 0.001);   // 835,592 (-0.05 %)
-    EXPECT_WITHIN(run_cycle(Memory::reram, energy::digital_design(4)).area, 114000.0, 0.01);   // 114,500 (+0.44 %)
-    EXPECT_WITHIN(run_cycle(Memory::reram, energy::digital_design(2)).area, 101000.0, 0.005);  // 100,750 (-0.25 %)
-    EXPECT_WITHIN(run_cycle(Memory::sram, energy::digital_design(4)).area, 814000.0, 0.002);   // 813,092 (-0.11 %)
-    EXPECT_WITHIN(run_cycle(Memory::sram, energy::digital_design(2)).area, 800000.0, 0.002);   // 799,342 (-0.08 %)
+    EXPECT_WITHIN(run_cycle(Memory::reram, tech::digital(8)).area, 137000.0, 0.001);  // 137,000
+    EXPECT_WITHIN(run_cycle(Memory::sram, tech::digital(8)).area, 836000.0, 0.001);   // 835,592 (-0.05 %)
+    EXPECT_WITHIN(run_cycle(Memory::reram, tech::digital(4)).area, 114000.0, 0.01);   // 114,500 (+0.44 %)
+    EXPECT_WITHIN(run_cycle(Memory::reram, tech::digital(2)).area, 101000.0, 0.005);  // 100,750 (-0.25 %)
+    EXPECT_WITHIN(run_cycle(Memory::sram, tech::digital(4)).area, 814000.0, 0.002);   // 813,092 (-0.11 %)
+    EXPECT_WITHIN(run_cycle(Memory::sram, tech::digital(2)).area, 800000.0, 0.002);   // 799,342 (-0.08 %)
     // Unit areas x counts, written out.
     const auto core = make(Memory::sram);
     std::map<std::string, double> a;
@@ -121,7 +122,7 @@ TEST(DigitalCalibration, AreasMatchTableII) {
 }
 
 TEST(DigitalCalibration, ComponentsMatchTableIV) {
-    const Cycle r = run_cycle(Memory::reram, energy::digital_design(8));
+    const Cycle r = run_cycle(Memory::reram, tech::digital(8));
     // ReRAM read 208 nJ = 166 nJ array + 8 x 5.2 nJ sense amps.
     EXPECT_WITHIN(r.vmm.by_component_nj.at("reram_array") + r.vmm.by_component_nj.at("sense_amp"), 208.0, 0.001);  // 207.94
     // Sense amps: 1024 x 1024 senses x 5 fJ = 5.24 nJ per array, printed 5.2: measured 41.94 (+0.82 %).
@@ -138,7 +139,7 @@ TEST(DigitalCalibration, ComponentsMatchTableIV) {
     EXPECT_NEAR(r.vmm.by_component_nj.at("core_link"), 200e-18 * edge_r * 0.64 * kBits * 1e9, 1e-6);
     EXPECT_NEAR(r.opu.by_component_nj.at("core_link"), 2 * r.vmm.by_component_nj.at("core_link"), 1e-6);
 
-    const Cycle s = run_cycle(Memory::sram, energy::digital_design(8));
+    const Cycle s = run_cycle(Memory::sram, tech::digital(8));
     EXPECT_WITHIN(s.vmm.by_component_nj.at("sram_macro"), 286.0, 0.005);          // 285.21 (-0.28 %)
     EXPECT_WITHIN(s.mvm.by_component_nj.at("sram_macro"), 2291.0, 0.005);         // 2281.70 (-0.41 %)
     EXPECT_WITHIN(s.opu.by_component_nj.at("sram_macro"), 286.0 + 385.0, 0.001);  // 671.09 (+0.01 %)
@@ -153,14 +154,14 @@ TEST(DigitalCalibration, ComponentsMatchTableIV) {
 }
 
 TEST(DigitalCalibration, LatencyFollowsTheMemoryOrganisation) {
-    const Cycle r = run_cycle(Memory::reram, energy::digital_design(8));
+    const Cycle r = run_cycle(Memory::reram, tech::digital(8));
     // 1024 x 1024 bits per array / 512 per read x 86 ns; / 64 per write x 10 ns; MACs hidden.
     EXPECT_DOUBLE_EQ(r.vmm.latency_parts_ns.at("reram_array"), 1024.0 * 1024 / 512 * 86);
     EXPECT_DOUBLE_EQ(r.mvm.latency_parts_ns.at("reram_array"), 1024.0 * 1024 / 512 * 86);
     EXPECT_DOUBLE_EQ(r.opu.latency_parts_ns.at("reram_array"), 1024.0 * 1024 / 512 * 86 + 1024.0 * 1024 / 64 * 10);
     EXPECT_NEAR(r.vmm.latency_ns, 176128 + 1 + 2, 1e-9);  // + input register + MAC pipeline depth
     // SRAM: 8 Mbit / (64 macros x 64 bits) x 2 ns; transpose 8x; MACs 1M / 256 x 1 ns in parallel.
-    const Cycle s = run_cycle(Memory::sram, energy::digital_design(8));
+    const Cycle s = run_cycle(Memory::sram, tech::digital(8));
     EXPECT_DOUBLE_EQ(s.vmm.latency_parts_ns.at("sram_macro"), kBits / (64 * 64) * 2);
     EXPECT_DOUBLE_EQ(s.mvm.latency_parts_ns.at("sram_macro"), 8 * kBits / (64 * 64) * 2);
     EXPECT_NEAR(s.vmm.latency_ns, 4096 + 3, 1e-9);
@@ -184,8 +185,8 @@ TEST(DigitalCalibration, ReducedPrecisionCyclesMatchTableIII_IV) {
     for (int k = 0; k < 2; ++k) {
         const int bits = k == 0 ? 4 : 2;
         SCOPED_TRACE(bits);
-        const Cycle r = run_cycle(Memory::reram, energy::digital_design(bits));
-        const Cycle s = run_cycle(Memory::sram, energy::digital_design(bits));
+        const Cycle r = run_cycle(Memory::reram, tech::digital(bits));
+        const Cycle s = run_cycle(Memory::sram, tech::digital(bits));
         EXPECT_WITHIN(r.energy(), reram[k], reram_tol[k]);
         EXPECT_WITHIN(s.energy(), sram[k], sram_tol[k]);
         EXPECT_WITHIN(r.latency(), 692e3, 0.001);  // latency does not depend on the I/O width
@@ -211,7 +212,7 @@ TEST(DigitalCalibration, ReramArrayEnergyEquationsDoNotReproduceTheStatedFigures
 }
 
 TEST(DigitalCalibration, HalfSizeRegionFollowsTheOrganisation) {
-    const energy::DigitalParams p = energy::digital_design(8);
+    const energy::DigitalParams p = tech::digital(8);
     const Cycle full = run_cycle(Memory::reram, p);
     const Cycle quarter = run_cycle(Memory::reram, p, {512, 512});
     const Cycle half = run_cycle(Memory::reram, p, {512, 1024});
@@ -248,13 +249,13 @@ TEST(DigitalCalibration, HalfSizeRegionFollowsTheOrganisation) {
 }
 
 TEST(DigitalCalibration, RejectsMeaninglessParameters) {
-    energy::DigitalParams p;
+    energy::DigitalParams p = tech::digital();
     p.bits_in = 9;
     EXPECT_THROW(make(Memory::reram, p), std::invalid_argument);
-    p = {};
+    p = tech::digital();
     p.acc_bits = 32;
     EXPECT_THROW(make(Memory::sram, p), std::invalid_argument);
-    p = {};
+    p = tech::digital();
     p.reram_read_ns = 0;
     EXPECT_THROW(make(Memory::reram, p), std::invalid_argument);
     EXPECT_THROW(energy::digital_design(6), std::invalid_argument);

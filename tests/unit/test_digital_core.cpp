@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "models/cores/digital_core.h"
+#include "tests/tech.h"
 
 using namespace xbar;
 using Memory = cores::DigitalCoreConfig::Memory;
@@ -47,7 +48,7 @@ struct Ref {
     }
 };
 
-cores::DigitalCore make(energy::DigitalParams p = {}, Memory m = Memory::sram, bool stochastic = false,
+cores::DigitalCore make(energy::DigitalParams p = tech::digital(), Memory m = Memory::sram, bool stochastic = false,
                         std::uint64_t seed = 1) {
     cores::DigitalCoreConfig cfg;
     cfg.memory = m;
@@ -139,7 +140,7 @@ TEST(DigitalNumerics, OutputRoundingAndSaturation) {
 TEST(DigitalNumerics, AccumulatorSaturatesInOrder) {
     // 12-bit accumulator: A = 2047. Products 1008 each: +,+,+,- gives 1008, 2016, 2047 (clamped),
     // 1039, where unsaturated arithmetic would give 2016.
-    energy::DigitalParams p;
+    energy::DigitalParams p = tech::digital();
     p.acc_bits = 12;
     Ref ref;
     ref.abits = 12;
@@ -167,7 +168,7 @@ TEST(DigitalNumerics, AccumulatorSaturatesInOrder) {
 
 TEST(DigitalNumerics, TwentyTwoBitAccumulatorSaturatesOnATallArray) {
     // 4096 rows of 1008 = 4,128,768 > 2^21 - 1: the paper's accumulator clamps at 2,097,151.
-    energy::DigitalParams p;
+    energy::DigitalParams p = tech::digital();
     p.rows = 4096;
     p.cols = 2;
     cores::DigitalCore core = make(p);
@@ -187,7 +188,7 @@ TEST(DigitalNumerics, RandomVmmMvmMatchTheReference) {
     std::mt19937 gen(7);
     for (int bits : {8, 4, 2}) {
         SCOPED_TRACE(bits);
-        const energy::DigitalParams p = energy::digital_design(bits);
+        const energy::DigitalParams p = tech::digital(bits);
         Ref ref;
         ref.bin = ref.bout = bits;
         ref.pbits = p.product_bits;
@@ -258,7 +259,7 @@ TEST(DigitalNumerics, OpuRoundsToNearestCodeAndSaturates) {
 }
 
 TEST(DigitalNumerics, OpuGeneralScaleMatchesExactArithmetic) {
-    cores::DigitalCore core = make(energy::digital_design(4));
+    cores::DigitalCore core = make(tech::digital(4));
     const int R = 50, C = 70;
     std::mt19937 gen(11);
     std::uniform_int_distribution<int> cd(-127, 127), vd(-7, 7);
@@ -285,7 +286,7 @@ TEST(DigitalNumerics, StochasticRoundingIsUnbiasedAndSeeded) {
     const int R = 1024, C = 1024;
     std::vector<std::int8_t> x(R, 127), d(C, 1);
     auto run = [&](std::uint64_t seed) {
-        cores::DigitalCore core = make({}, Memory::reram, true, seed);
+        cores::DigitalCore core = make(tech::digital(), Memory::reram, true, seed);
         core.opu({R, C}, x.data(), d.data(), scale);
         return core.codes();
     };
@@ -301,7 +302,7 @@ TEST(DigitalNumerics, StochasticRoundingIsUnbiasedAndSeeded) {
     EXPECT_NEAR(ones / (double(R) * C), delta, 0.002);  // 1M draws: sigma 0.00046
     // Integer targets are never moved: d = 0 leaves v = w.
     std::vector<std::int8_t> zero(C, 0);
-    cores::DigitalCore core = make({}, Memory::reram, true, 9);
+    cores::DigitalCore core = make(tech::digital(), Memory::reram, true, 9);
     std::vector<int> codes(4 * C, 7);
     program_codes(core, {4, C}, codes);
     core.opu({4, C}, x.data(), zero.data(), 1.0f);
@@ -309,7 +310,7 @@ TEST(DigitalNumerics, StochasticRoundingIsUnbiasedAndSeeded) {
 }
 
 TEST(DigitalNumerics, ProgramAndReadBack) {
-    cores::DigitalCore core = make({}, Memory::reram);
+    cores::DigitalCore core = make(tech::digital(), Memory::reram);
     const std::vector<float> w = {1.0f, -1.0f, 2.5f, -3.0f, 0.5f, 64.4f / 127, -64.6f / 127, NAN, 0.0f};
     core.program({3, 3, 10, 20}, w.data());
     const std::vector<int> expect = {127, -127, 127, -127, 64, 64, -65, 0, 0};  // rhaz(0.5*127 = 63.5) = 64

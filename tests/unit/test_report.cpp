@@ -207,6 +207,23 @@ TEST(RunReport, HasEverySectionAndChart) {
     EXPECT_TRUE(has(html, "<title>paper-analog-8bit"));
 }
 
+TEST(RunReport, TechnologySectionShowsOverriddenEntriesFirst) {
+    EXPECT_FALSE(has(render_run_report(sample_summary(), ""), "id=\"technology\""));  // no technology: no section
+    json s = sample_summary();
+    s["technology"] = json::parse(R"({"file": "t.json", "technology": "low-v", "entries": {
+        "adc.comparator_ua": {"value": 10, "unit": "uA", "source": "override in s.json", "overridden": true},
+        "analog_cell.v_read": {"value": 0.785, "unit": "V", "source": "M18 Table I", "overridden": false}}})");
+    const std::string html = render_run_report(s, "");
+    EXPECT_TRUE(has(html, "low-v from t.json"));
+    const auto overrides = html.find("id=\"technology-overrides\""), every = html.find("id=\"technology-table\"");
+    ASSERT_NE(overrides, std::string::npos);
+    ASSERT_NE(every, std::string::npos);
+    const std::string first = html.substr(overrides, every - overrides);
+    EXPECT_TRUE(has(first, "adc.comparator_ua"));
+    EXPECT_FALSE(has(first, "analog_cell.v_read"));  // not overridden: only in the full table
+    EXPECT_TRUE(has(html.substr(every), "M18 Table I"));
+}
+
 TEST(RunReport, AccuracyChartOnlyWithEpochs) {
     const std::string html = render_run_report(sample_summary(false), sample_power_csv());
     EXPECT_FALSE(has(html, "chart-accuracy"));
