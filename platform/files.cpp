@@ -1,6 +1,7 @@
 #include "platform/files.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -110,6 +111,22 @@ std::string read_input_file(const fs::path& path, const std::string& what, std::
     ::close(fd);
     return text;
 }
+
+void throw_os_error(const std::string& what, int err) {
+    const std::string msg = what + ": " + os_error(err);
+    if (err == ENOSPC || err == EDQUOT || err == EFBIG || err == EIO || err == EROFS) throw IoError(msg);
+    throw InputError(msg);
+}
+
+ExclusiveLock::ExclusiveLock(const fs::path& path, bool create_file)
+    : m_fd(create_file ? ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)
+                       : ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
+    if (m_fd < 0) throw_os_error("cannot open " + path.string(), errno);
+    while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
+    }
+}
+
+ExclusiveLock::~ExclusiveLock() { ::close(m_fd); }
 
 std::string shell_quote(const std::string& s) {
     std::string q = "'";

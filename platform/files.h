@@ -31,6 +31,24 @@ void check_input_file(const std::filesystem::path& path, const std::string& what
 // unreadable: InputError naming the file, what was expected and the limit.
 std::string read_input_file(const std::filesystem::path& path, const std::string& what, std::size_t max_bytes);
 
+// Throws the error class for a failed system call: IoError (exit 3) when the disk refused
+// (ENOSPC, EDQUOT, EFBIG, EIO, EROFS), InputError (exit 2) for the rest (permissions, a file
+// where a folder should be). The message is `what: <OS error text>`.
+[[noreturn]] void throw_os_error(const std::string& what, int err);
+
+// An exclusive flock held for the object's lifetime, on a folder (`create_file` false: the
+// folder is opened itself) or on a lock file that is created if needed. Errors are IoError.
+class ExclusiveLock {
+public:
+    ExclusiveLock(const std::filesystem::path& path, bool create_file);
+    ~ExclusiveLock();
+    ExclusiveLock(const ExclusiveLock&) = delete;
+    ExclusiveLock& operator=(const ExclusiveLock&) = delete;
+
+private:
+    int m_fd;
+};
+
 // Quotes a string for /bin/sh (single quotes; embedded quotes escaped).
 std::string shell_quote(const std::string& s);
 

@@ -42,13 +42,6 @@ fs::path normalised(const fs::path& p) {
     return n;
 }
 
-bool is_io_errno(int e) { return e == ENOSPC || e == EDQUOT || e == EFBIG || e == EIO || e == EROFS; }
-
-[[noreturn]] void throw_os(const std::string& what, int err) {
-    const std::string msg = what + ": " + std::strerror(err);
-    if (is_io_errno(err)) throw IoError(msg);
-    throw InputError(msg);
-}
 
 // An entry of a marker is a plain name (a sub-folder ends in '/'): never a path out of the folder.
 bool valid_entry(const std::string& e) {
@@ -74,22 +67,6 @@ json read_marker(const fs::path& dir) {
         return nullptr;
     }
 }
-
-// Holds an exclusive flock on a folder while the platform moves results in it.
-class FolderLock {
-public:
-    explicit FolderLock(const fs::path& dir) : m_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) {
-        if (m_fd < 0) throw_os("cannot open folder " + dir.string(), errno);
-        while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
-        }
-    }
-    ~FolderLock() { ::close(m_fd); }
-    FolderLock(const FolderLock&) = delete;
-    FolderLock& operator=(const FolderLock&) = delete;
-
-private:
-    int m_fd;
-};
 
 std::vector<std::string> names_in(const fs::path& dir) {
     std::vector<std::string> out;
@@ -276,7 +253,7 @@ void remove_stale_temporaries(const fs::path& dest) {
     const fs::path d = normalised(dest);
     std::error_code ec;
     if (!fs::is_directory(d.parent_path(), ec)) return;
-    FolderLock lock(d.parent_path());
+    ExclusiveLock lock(d.parent_path(), false);
     clean_stale(d.parent_path(), d.filename().string(), d);
 }
 
@@ -290,13 +267,13 @@ StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& c
     const fs::path parent = m_dest.parent_path();
     std::error_code ec;
     fs::create_directories(parent, ec);
-    if (ec) throw_os(command + ": cannot create the folder " + parent.string(), ec.value());
+    if (ec) throw_os_error(command + ": cannot create the folder " + parent.string(), ec.value());
     {
-        FolderLock lock(parent);
+        ExclusiveLock lock(parent, false);
         clean_stale(parent, m_dest.filename().string(), m_dest);
     }
     std::string templ = (parent / ("." + m_dest.filename().string() + kTmpInfix + "XXXXXX")).string();
-    if (!::mkdtemp(templ.data())) throw_os(command + ": cannot create a folder in " + parent.string(), errno);
+    if (!::mkdtemp(templ.data())) throw_os_error(command + ": cannot create a folder in " + parent.string(), errno);
     m_tmp = templ;
     const mode_t mask = ::umask(0);  // mkdtemp gives 0700; a result folder is 0777 & ~umask like any other
     ::umask(mask);
@@ -337,12 +314,12 @@ void StagedOutput::commit() {
     write_marker();
     sync_directory(m_tmp);
     const fs::path parent = m_dest.parent_path();
-    FolderLock lock(parent);
+    ExclusiveLock lock(parent, false);
     std::error_code ec;
     const auto st = fs::symlink_status(m_dest, ec);
     if (!fs::exists(st) || (fs::is_directory(st) && fs::is_empty(m_dest, ec))) {
         if (fs::exists(st)) fs::remove(m_dest, ec);  // an empty folder: nothing to keep
-        if (::rename(m_tmp.c_str(), m_dest.c_str()) != 0) throw_os("cannot move the result into " + m_dest.string(), errno);
+        if (::rename(m_tmp.c_str(), m_dest.c_str()) != 0) throw_os_error("cannot move the result into " + m_dest.string(), errno);
     } else {
         if (!fs::is_directory(st) || !is_own_folder(m_dest))
             throw UsageError(m_dest.string() + ": changed while the run was writing and is no longer an xbar-vp folder; "
@@ -355,7 +332,7 @@ void StagedOutput::commit() {
                                  "name; move it away (the new result was not moved there)");
         // Swap the folders in one step; the old result then sits at the temporary name.
         if (::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_dest.c_str(), RENAME_EXCHANGE) != 0)
-            throw_os("cannot replace " + m_dest.string(), errno);
+            throw_os_error("cannot replace " + m_dest.string(), errno);
         carry_tree(m_tmp, m_dest);  // the user's files go along with the result, sub-folders too
         const auto left = remove_own_folder(m_tmp);
         if (!left.empty())

@@ -261,21 +261,9 @@ const std::vector<std::string> kSweepEntries{".sweep.lock", "sweep.json", "resul
 
 // An exclusive lock on DIR/.sweep.lock while results.csv is read or written: shards that share
 // a folder never interleave rows, and only the first one writes the header.
-class SweepLock {
+class SweepLock : public ExclusiveLock {
 public:
-    explicit SweepLock(const fs::path& dir) {
-        const fs::path f = dir / ".sweep.lock";
-        m_fd = ::open(f.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (m_fd < 0) throw IoError("cannot open " + f.string() + ": " + std::strerror(errno));
-        while (::flock(m_fd, LOCK_EX) != 0 && errno == EINTR) {
-        }
-    }
-    ~SweepLock() { ::close(m_fd); }
-    SweepLock(const SweepLock&) = delete;
-    SweepLock& operator=(const SweepLock&) = delete;
-
-private:
-    int m_fd;
+    explicit SweepLock(const fs::path& dir) : ExclusiveLock(dir / ".sweep.lock", true) {}
 };
 
 std::string render_results(const std::vector<std::string>& header, const std::map<std::size_t, std::vector<std::string>>& rows) {
