@@ -22,11 +22,6 @@ std::string position(const std::string& text, std::size_t byte) {
     return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-std::string pointer_escape(const std::string& key) {
-    std::string out;
-    for (char c : key) out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
-    return out;
-}
 
 // Tracks where the parser is (the JSON path) to name duplicate keys and too-deep values.
 struct Walker {
@@ -53,6 +48,12 @@ struct Walker {
 };
 
 }  // namespace
+
+std::string pointer_escape(const std::string& key) {
+    std::string out;
+    for (char c : key) out += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+    return out;
+}
 
 json parse_json_input(const std::string& text, const std::string& file) {
     if (text.size() > kMaxJsonBytes)

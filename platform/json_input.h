@@ -12,6 +12,9 @@ namespace xbar::platform {
 inline constexpr std::size_t kMaxJsonBytes = 16u << 20;  // 16 MiB: far above any real scenario
 inline constexpr int kMaxJsonDepth = 64;                  // scenarios nest 3 levels, specs 4
 
+// One object key as a JSON pointer token (RFC 6901): "~" -> "~0", "/" -> "~1".
+std::string pointer_escape(const std::string& key);
+
 nlohmann::json parse_json_input(const std::string& text, const std::string& file);
 
 // read_input_file (regular file, at most kMaxJsonBytes) + parse_json_input. A path that is not a

@@ -177,16 +177,6 @@ std::string describe(const json& v) {
     return std::string(t) + " (" + s + ")";
 }
 
-// JSON pointer escaping (RFC 6901): "~" -> "~0", "/" -> "~1".
-std::string pointer_escape(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
-    }
-    return out;
-}
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> d(b.size() + 1);
