@@ -128,8 +128,6 @@ void print_table(const CompareOptions& o, const json& rows, const fs::path& out)
 
 int run_compare(const CompareOptions& o) {
     check_jobs(o.jobs, "compare");
-    ignore_file_size_signal();
-    check_output_kind(o.out, "compare", "compare");
     std::vector<std::string> planned{"compare.json", "compare.csv", "report.html"};
     for (const auto& v : o.variants) planned.insert(planned.end(), {v, v + ".log"});
     StagedOutput staged(o.out, "compare", "compare", planned);

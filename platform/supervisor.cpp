@@ -114,8 +114,6 @@ void check_jobs(int jobs, const std::string& command) {
                          std::to_string(kMaxJobs));
 }
 
-void ignore_file_size_signal() { std::signal(SIGXFSZ, SIG_IGN); }
-
 void adopt_supervisor_death_signal() {
     const char* env = std::getenv(kParentEnv);
     if (!env) return;

@@ -19,10 +19,6 @@ inline constexpr int kMaxJobs = 256;
 // -j outside [1, kMaxJobs] is a UsageError naming the command.
 void check_jobs(int jobs, const std::string& command);
 
-// A file-size limit (ulimit -f) makes a write fail with EFBIG ("File too large") instead of
-// killing the process with SIGXFSZ, so the checked writes report it (exit 3). Children inherit it.
-void ignore_file_size_signal();
-
 // Called first thing by every xbar-vp process: a process started by a Supervisor (it finds the
 // supervisor's pid in the environment) asks the kernel for SIGKILL when its parent dies, and
 // exits at once if the parent is already gone.

@@ -542,7 +542,6 @@ void report(const SweepSpec& spec, const SweepOptions& o, const Outcome& r, int 
 int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
     check_jobs(o.jobs, "sweep");
     if (o.shards == 0 || o.shard >= o.shards) throw UsageError("--shard: expected 0 <= i < N");
-    ignore_file_size_signal();
     open_folder(spec, o);
     const fs::path out(o.out);
     const Plan plan = plan_points(spec, o);
@@ -636,7 +635,6 @@ void print_problems(const std::vector<std::string>& problems, const std::vector<
 }  // namespace
 
 int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out) {
-    ignore_file_size_signal();
     if (out.empty()) throw UsageError("merge: --out: expected a folder, got an empty path");
     for (const auto& d : dirs)
         if (same_folder(d, out)) throw UsageError("merge: --out " + out + " is one of the merged folders; give a new folder");
