@@ -88,6 +88,16 @@ std::vector<std::string> foreign_names(const fs::path& dir) {
     return out;
 }
 
+// The first user file (a name in `foreign`) that the new result's `entries` would also write
+// (an entry "x/" is the folder x), or "".
+std::string collision(const std::vector<std::string>& foreign, const std::vector<std::string>& entries) {
+    for (const auto& n : foreign)
+        if (std::find(entries.begin(), entries.end(), n) != entries.end() ||
+            std::find(entries.begin(), entries.end(), n + "/") != entries.end())
+            return n;
+    return "";
+}
+
 // Moves `names` from `from` into `to` (a name that exists in `to` stays where it is).
 void carry(const fs::path& from, const fs::path& to, const std::vector<std::string>& names) {
     for (const auto& n : names) {
@@ -175,11 +185,9 @@ void check_destination(const fs::path& dest, const std::string& command, const s
     if (!is_own_folder(target))
         throw UsageError(command + ": --out " + shown + ": the folder exists and was not created by xbar-vp (it has no readable " +
                          kMarkerFile + "); xbar-vp never replaces it: choose another --out or empty the folder");
-    const auto foreign = foreign_names(target);
-    for (const auto& n : planned)
-        if (std::find(foreign.begin(), foreign.end(), n) != foreign.end())
-            throw UsageError(command + ": --out " + shown + ": " + (target / n).string() +
-                             " was not written by xbar-vp and the new result has a file of that name; move it away");
+    if (const std::string n = collision(foreign_names(target), planned); !n.empty())
+        throw UsageError(command + ": --out " + shown + ": " + (target / n).string() +
+                         " was not written by xbar-vp and the new result has a file of that name; move it away");
 }
 
 void mark_own_folder(const fs::path& dir, const std::string& kind, const std::vector<std::string>& entries) {
@@ -268,10 +276,7 @@ StagedOutput::StagedOutput(fs::path dest, std::string kind, const std::string& c
     std::error_code ec;
     fs::create_directories(parent, ec);
     if (ec) throw_os_error(command + ": cannot create the folder " + parent.string(), ec.value());
-    {
-        ExclusiveLock lock(parent, false);
-        clean_stale(parent, m_dest.filename().string(), m_dest);
-    }
+    remove_stale_temporaries(m_dest);
     std::string templ = (parent / ("." + m_dest.filename().string() + kTmpInfix + "XXXXXX")).string();
     if (!::mkdtemp(templ.data())) throw_os_error(command + ": cannot create a folder in " + parent.string(), errno);
     m_tmp = templ;
@@ -324,12 +329,9 @@ void StagedOutput::commit() {
         if (!fs::is_directory(st) || !is_own_folder(m_dest))
             throw UsageError(m_dest.string() + ": changed while the run was writing and is no longer an xbar-vp folder; "
                              "the new result was not moved there");
-        const auto foreign = foreign_names(m_dest);
-        for (const auto& n : foreign)
-            if (std::find(m_entries.begin(), m_entries.end(), n) != m_entries.end() ||
-                std::find(m_entries.begin(), m_entries.end(), n + "/") != m_entries.end())
-                throw UsageError((m_dest / n).string() + " was not written by xbar-vp and the new result has a file of that "
-                                 "name; move it away (the new result was not moved there)");
+        if (const std::string n = collision(foreign_names(m_dest), m_entries); !n.empty())
+            throw UsageError((m_dest / n).string() + " was not written by xbar-vp and the new result has a file of that "
+                             "name; move it away (the new result was not moved there)");
         // Swap the folders in one step; the old result then sits at the temporary name.
         if (::renameat2(AT_FDCWD, m_tmp.c_str(), AT_FDCWD, m_dest.c_str(), RENAME_EXCHANGE) != 0)
             throw_os_error("cannot replace " + m_dest.string(), errno);
