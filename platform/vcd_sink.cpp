@@ -66,46 +66,45 @@ std::string VcdSink::systemc_name() const {
     return p.substr(0, p.size() - 4);
 }
 
-int VcdSink::put(const char* data, std::size_t len) {
-    while (len > 0) {
-        const ssize_t n = ::write(m_out, data, len);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return errno;
-        data += n;
-        len -= std::size_t(n);
+// write_all, keeping the first failure's message for finish(); after one, writes are skipped
+// (the copy keeps draining the pipe so SystemC never blocks).
+void VcdSink::put(const char* data, std::size_t len) {
+    if (!m_error.empty()) return;
+    try {
+        write_all(m_out, data, len, m_path.string());
+    } catch (const IoError& e) {
+        m_error = e.what();
     }
-    return 0;
 }
 
 void VcdSink::copy_loop() {
-    std::string head;
+    std::string head;  // the first kHeadBytes, held back until $date is blanked
     bool head_done = false;
     char buf[1 << 16];
     pollfd fds[2] = {{m_read, POLLIN, 0}, {m_stop_read, POLLIN, 0}};
     for (;;) {
         if (::poll(fds, 2, -1) < 0) {
             if (errno == EINTR) continue;
-            m_error = errno;
+            m_error = "cannot write " + m_path.string() + ": " + std::strerror(errno);
             return;
         }
         if (fds[1].revents) return;  // abandoned
         const ssize_t n = ::read(m_read, buf, sizeof buf);
         if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
         if (n <= 0) break;
-        if (m_error) continue;  // keep draining so SystemC never blocks
         if (head_done) {
-            m_error = put(buf, std::size_t(n));
+            put(buf, std::size_t(n));
             continue;
         }
         head.append(buf, std::size_t(n));
         if (head.size() < kHeadBytes) continue;
         blank_date(head);
-        m_error = put(head.data(), head.size());
+        put(head.data(), head.size());
         head_done = true;
     }
-    if (!head_done && !m_error) {
+    if (!head_done) {
         blank_date(head);
-        m_error = put(head.data(), head.size());
+        put(head.data(), head.size());
     }
 }
 
@@ -122,10 +121,10 @@ void VcdSink::finish() {
     const int fd = m_out;
     m_out = -1;
     close_all();
-    if (m_error) {
+    if (!m_error.empty()) {
         ::close(fd);
         ::unlink(part.c_str());
-        throw IoError("cannot write " + m_path.string() + ": " + std::strerror(m_error));
+        throw IoError(m_error);
     }
     sync_and_close(fd, m_path.string());
     if (::rename(part.c_str(), m_path.c_str()) != 0)

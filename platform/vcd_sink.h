@@ -26,12 +26,12 @@ public:
 
 private:
     void copy_loop();
-    int put(const char* data, std::size_t len);  // 0 or the errno of the failed write
+    void put(const char* data, std::size_t len);
     void close_all();
 
     std::filesystem::path m_path;
     int m_read = -1, m_write = -1, m_out = -1, m_stop_read = -1, m_stop_write = -1;
-    int m_error = 0;  // errno of the first failed write
+    std::string m_error;  // the first failed write's message (IoError text)
     std::thread m_thread;
     bool m_finished = false;
 };
