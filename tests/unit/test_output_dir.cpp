@@ -32,6 +32,13 @@ std::string slurp(const fs::path& p) {
 }
 void put(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
 
+// A run's result at `dest` holding only summary.json.
+void commit_result(const fs::path& dest, const std::string& summary) {
+    StagedOutput s(dest, "run", "run");
+    s.write("summary.json", summary);
+    s.commit();
+}
+
 // Runs `body` with `dir` as the current folder.
 template <class F>
 void in_folder(const fs::path& dir, F body) {
@@ -149,11 +156,7 @@ TEST(OutputDir, CommitReplacesTheOldResultAndCarriesUserFilesAcross) {
 TEST(OutputDir, AnAbandonedStagingFolderIsRemovedAndTheOldResultKept) {
     const fs::path w = fresh("abandon");
     const fs::path dest = w / "r";
-    {
-        StagedOutput s(dest, "run", "run");
-        s.write("summary.json", "old");
-        s.commit();
-    }
+    commit_result(dest, "old");
     {
         StagedOutput s(dest, "run", "run");
         s.write("summary.json", "half-finished");
@@ -167,11 +170,7 @@ TEST(OutputDir, AnAbandonedStagingFolderIsRemovedAndTheOldResultKept) {
 TEST(OutputDir, TemporaryFoldersOfDeadProcessesAreCleanedAndTheirUserFilesMovedBack) {
     const fs::path w = fresh("stale");
     const fs::path dest = w / "r";
-    {
-        StagedOutput s(dest, "run", "run");
-        s.write("summary.json", "current");
-        s.commit();
-    }
+    commit_result(dest, "current");
     // A process that has exited: its pid names no live process.
     const pid_t dead = ::fork();
     if (dead == 0) ::_exit(0);
@@ -189,11 +188,7 @@ TEST(OutputDir, TemporaryFoldersOfDeadProcessesAreCleanedAndTheirUserFilesMovedB
     fs::create_directories(live);
     put(live / kMarkerFile, nlohmann::json{{"xbar_vp", 1}, {"kind", "run"}, {"host", host}, {"pid", ::getppid()},
                                            {"entries", nlohmann::json::array()}}.dump());
-    {
-        StagedOutput s(dest, "run", "run");
-        s.write("summary.json", "next");
-        s.commit();
-    }
+    commit_result(dest, "next");
     EXPECT_FALSE(fs::exists(stale));
     EXPECT_TRUE(fs::exists(live));
     EXPECT_EQ(slurp(dest / "notes.txt"), "user notes");
