@@ -100,7 +100,8 @@ json summary_json(const Scenario& s, const RunResult& r) {
         by_owner[e.owner] = by_owner.value(e.owner, 0.0) + e.energy_pj * 1e-3;
         actions.push_back({{"owner", e.owner}, {"component", e.component}, {"action", e.action},
                            {"kernel", e.kernel}, {"count", e.count}, {"energy_pj_per_event", e.energy_per_event_pj},
-                           {"energy_nj", e.energy_pj * 1e-3}, {"source", e.source}});
+                           {"energy_nj", e.energy_pj * 1e-3}, {"source", e.source},
+                           {"basis", e.basis}});
     }
     j["energy"] = {{"total_nj", r.total_energy_pj * 1e-3}, {"by_kernel_nj", by_kernel},
                    {"by_component_nj", by_component}, {"by_owner_nj", by_owner}, {"actions", actions}};

@@ -27,7 +27,7 @@ struct KernelResult {
 struct EnergyRow {
     std::string owner, component, action, kernel;
     double count = 0, energy_pj = 0, energy_per_event_pj = 0;
-    std::string source;
+    std::string source, basis;
 };
 
 struct AreaRow {

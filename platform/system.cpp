@@ -315,7 +315,8 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     }
     for (const auto& row : ledger.rows())
         r.energy.push_back({row.def->owner, row.def->component, row.def->action, energy::kernel_name(row.kernel),
-                            row.count, row.energy_pj, row.def->energy_pj, row.def->source});
+                            row.count, row.energy_pj, row.def->energy_pj, row.def->source,
+                            energy::basis_name(row.def->basis)});
     r.total_energy_pj = ledger.total_pj();
     r.bus_bytes = router.bytes_moved();
     r.bus_transactions = router.transactions();

@@ -89,37 +89,37 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     auto& a = t.actions;
     a.resize(kAnalogActionCount);
     a[kArrayReadSwitch] = {"array", "read_line_switch", 2.0 * c_line * vr * vr * J_to_pJ,
-                           "M18 Eq.3 dynamic: Cline analog_cell.v_read^2 per switching line, x2 arrays"};
+                           "M18 Eq.3 dynamic: Cline analog_cell.v_read^2 per switching line, x2 arrays", Basis::physics};
     a[kArrayReadCellNs] = {"array", "read_cell_ns", 2.0 * p.i_read_na * kNano * vr * ns * J_to_pJ,
-                           "M18 Eq.3 static: analog_cell.i_read_na x v_read x 1 ns per on cell, x2 arrays"};
+                           "M18 Eq.3 static: analog_cell.i_read_na x v_read x 1 ns per on cell, x2 arrays", Basis::physics};
     // Eq. 4a (phase setup CV^2 at the start of the write cycle). The extraction of the paper is
     // garbled here; the legible terms are 1/2 nrows Cline (3 (Vw/3)^2 + Vw^2 + (Vw/3)^2).
     a[kArrayWriteSetup] = {"array", "write_setup",
                            0.5 * p.rows * c_line *
                                (3 * std::pow(vw / 3, 2) + vw * vw + std::pow(vw / 3, 2)) * J_to_pJ,
-                           "M18 Eq.4a (reconstructed from a garbled extraction)"};
+                           "M18 Eq.4a (reconstructed from a garbled extraction)", Basis::physics};
     a[kArrayWriteTransition] = {"array", "write_transition",
                                 c_line * (std::pow(vw / 3, 2) + 4.0 / 9.0 * vw * vw) * J_to_pJ,
-                                "M18 Eq.4b: Cline ((Vw/3)^2 + 4/9 Vw^2) per row edge, Vw = analog_cell.v_write"};
+                                "M18 Eq.4b: Cline ((Vw/3)^2 + 4/9 Vw^2) per row edge, Vw = analog_cell.v_write", Basis::physics};
     a[kArrayWriteCellNs] = {"array", "write_cell_ns", p.i_write_na * kNano * vw * ns * J_to_pJ,
-                            "M18 Eq.4c: analog_cell.i_write_na x v_write x 1 ns per written cell"};
+                            "M18 Eq.4c: analog_cell.i_write_na x v_write x 1 ns per written cell", Basis::physics};
     a[kTdTransition] = {"temporal_driver", "ls_transition", p.ls_transition_fj * 1e-3,
-                        "M18 IV-B: temporal_driver.ls_transition_fj per level-shifter transition"};
+                        "M18 IV-B: temporal_driver.ls_transition_fj per level-shifter transition", Basis::stated};
     a[kTdLogicBit] = {"temporal_driver", "logic_row_bit",
                       p.td_logic_read_pj_8bit / (1024.0 * 8.0),
-                      "M18 IV-B: temporal_driver.logic_read_pj_8bit per 8-bit read over 1024 rows x 8 bits"};
+                      "M18 IV-B: temporal_driver.logic_read_pj_8bit per 8-bit read over 1024 rows x 8 bits", Basis::stated};
     a[kVdColumnWrite] = {"voltage_driver", "column_write", p.vd_write_pj / 1024.0,
-                         "M18 IV-C: voltage_driver.write_pj per write over 1024 columns"};
+                         "M18 IV-C: voltage_driver.write_pj per write over 1024 columns", Basis::stated};
     a[kVdLogicBit] = {"voltage_driver", "logic_col_bit", p.vd_logic_nj_8bit * 1e3 / (1024.0 * 8.0),
-                      "M18 Table IV: voltage_driver.logic_nj_8bit over 1024 columns x 8 register bits"};
+                      "M18 Table IV: voltage_driver.logic_nj_8bit over 1024 columns x 8 register bits", Basis::stated};
     a[kIntegratorNs] = {"integrator", "integrator_ns",
                         p.integrator_ua * kMicro * p.integrator_v * ns * J_to_pJ,
-                        "M18 IV-D: integrator.current_ua x integrator.voltage x 1 ns"};
+                        "M18 IV-D: integrator.current_ua x integrator.voltage x 1 ns", Basis::physics};
     a[kComparatorNs] = {"adc", "comparator_ns", p.comparator_ua * kMicro * p.comparator_v * ns * J_to_pJ,
-                        "M18 IV-E: adc.comparator_ua x adc.comparator_v x 1 ns"};
+                        "M18 IV-E: adc.comparator_ua x adc.comparator_v x 1 ns", Basis::physics};
     const double c_edge = p.wire_c_af_per_um * kAtto * t.core_edge_um;
     a[kLinkValue] = {"core_link", "value_transfer", c_edge * p.v_logic * p.v_logic * J_to_pJ,
-                     "M18 IV-K: wire.c_af_per_um x core edge (sqrt periphery area) x transistor.v_logic^2, per value"};
+                     "M18 IV-K: wire.c_af_per_um x core edge (sqrt periphery area) x transistor.v_logic^2, per value", Basis::physics};
     // Every parameter feeds an action, an area or the RC: a NaN left unset shows up here.
     bool finite = std::isfinite(t.rc_settle_ns) && std::isfinite(t.td_transitions_per_row_bit);
     for (const auto& x : a) finite = finite && std::isfinite(x.energy_pj);

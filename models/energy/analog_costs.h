@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "models/energy/basis.h"
+
 namespace xbar::energy {
 
 // A technology parameter not set yet (a technology file sets it; see platform/technology.h).
@@ -61,6 +63,7 @@ struct ActionCost {
     const char* action;
     double energy_pj;
     std::string source;
+    Basis basis;
 };
 
 struct AreaItem {

@@ -123,21 +123,21 @@ DigitalCostTable make_digital_cost_table(const DigitalParams& p, DigitalMemory m
     a.resize(memory == DigitalMemory::reram ? kDigSenseBit + 1 : kDigSenseBit);
     if (memory == DigitalMemory::reram) {
         a[kDigReadBit] = {"reram_array", "read_bit", p.reram_read_nj_1mb * 1e3 / kRefStoreBits,
-                          "M18 IV-G: digital_reram.read_nj_1mb / 8 Mbit (CV^2+IVtau gives 2.7x, see code)"};
+                          "M18 IV-G: digital_reram.read_nj_1mb / 8 Mbit (CV^2+IVtau gives 2.7x, see code)", Basis::stated};
         a[kDigWriteBit] = {"reram_array", "write_bit", p.reram_write_nj_1mb * 1e3 / kRefStoreBits,
-                           "M18 IV-G: digital_reram.write_nj_1mb / 8 Mbit (CV^2+IVtau gives 2.2x, see code)"};
+                           "M18 IV-G: digital_reram.write_nj_1mb / 8 Mbit (CV^2+IVtau gives 2.2x, see code)", Basis::stated};
         a[kDigSenseBit] = {"sense_amp", "sense_bit", p.sense_fj * 1e-3,
-                           "M18 IV-G: digital_reram.sense_fj per sense-amp measurement"};
+                           "M18 IV-G: digital_reram.sense_fj per sense-amp measurement", Basis::stated};
     } else {
-        a[kDigReadBit] = {"sram_macro", "read_bit", p.sram_read_fj_per_bit * 1e-3, "M18 IV-H: sram.read_fj_per_bit"};
+        a[kDigReadBit] = {"sram_macro", "read_bit", p.sram_read_fj_per_bit * 1e-3, "M18 IV-H: sram.read_fj_per_bit", Basis::stated};
         a[kDigWriteBit] = {"sram_macro", "write_bit", p.sram_write_fj_per_bit * 1e-3,
-                           "M18 IV-H: sram.write_fj_per_bit"};
+                           "M18 IV-H: sram.write_fj_per_bit", Basis::stated};
     }
     a[kDigMac] = {"mac", "multiply_add", p.mac_pj,
-                  "M18 IV-J / Table IV: mac.energy_pj_<bits>bit per multiply-add incl. write-back"};
+                  "M18 IV-J / Table IV: mac.energy_pj_<bits>bit per multiply-add incl. write-back", Basis::stated};
     const double c_edge = p.wire_c_af_per_um * kAtto * t.core_edge_um;
     a[kDigLinkBit] = {"core_link", "bit_transfer", c_edge * p.v_logic * p.v_logic * J_to_pJ,
-                      "M18 IV-K: wire.c_af_per_um x core edge (sqrt area) x transistor.v_logic^2, per bit"};
+                      "M18 IV-K: wire.c_af_per_um x core edge (sqrt area) x transistor.v_logic^2, per bit", Basis::physics};
     return t;
 }
 

@@ -24,12 +24,12 @@ const char* kernel_name(Kernel k) {
 }
 
 ActionId Ledger::define(std::string owner, std::string component, std::string action,
-                        double energy_pj, std::string source) {
+                        double energy_pj, std::string source, Basis basis) {
     if (!std::isfinite(energy_pj) || energy_pj < 0)
         throw std::invalid_argument("ledger: action " + owner + "." + component + "." + action +
                                     " has a non-finite or negative energy");
     m_defs.push_back({std::move(owner), std::move(component), std::move(action), energy_pj,
-                      std::move(source)});
+                      std::move(source), basis});
     m_counts.resize(m_defs.size() * kKernelCount, 0.0);
     const std::string stream = m_defs.back().owner + "." + m_defs.back().component;
     auto it = std::find(m_streams.begin(), m_streams.end(), stream);

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "models/energy/basis.h"
+
 namespace xbar::energy {
 
 // What the hardware was doing when it spent the energy.
@@ -22,6 +24,7 @@ struct ActionDef {
     std::string action;     // e.g. "comparator_ns"
     double energy_pj = 0;   // energy of one event
     std::string source;     // where the per-event energy comes from (equation, paper section)
+    Basis basis = Basis::physics;
 };
 
 // One row of the flat view: events of one action during one kernel type.
@@ -58,7 +61,7 @@ public:
 
     // Define an action (elaboration time). Energy must be finite and >= 0.
     ActionId define(std::string owner, std::string component, std::string action,
-                    double energy_pj, std::string source);
+                    double energy_pj, std::string source, Basis basis);
 
     // Hot path: `count` events of `id` spread uniformly over [t_start_ps, t_end_ps).
     void add(ActionId id, Kernel kernel, double count, std::uint64_t t_start_ps,

@@ -63,10 +63,11 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
     target_socket.register_b_transport(this, &Tile::b_transport);
     target_socket.register_transport_dbg(this, &Tile::transport_dbg);
     for (const auto& a : m_core->actions())
-        m_action_ids.push_back(m_ledger.define(basename(), a.component, a.action, a.energy_pj, a.source));
+        m_action_ids.push_back(m_ledger.define(basename(), a.component, a.action, a.energy_pj, a.source, a.basis));
     m_du_action = m_ledger.define(basename(), "digital_unit", "element", m_p.digital_unit.energy_pj_per_element,
                                   "technology digital_unit.element_pj (assumption: one 8-bit multiply-add "
-                                  "incl. write-back per element, M18 IV-J)");
+                                  "incl. write-back per element, M18 IV-J)",
+                                  energy::Basis::assumption);
     m_kernel_track = m_timeline.track(basename(), "kernels");
     m_dma_track = m_timeline.track(basename(), "dma");
     SC_THREAD(command_thread);

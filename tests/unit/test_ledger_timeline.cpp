@@ -12,8 +12,8 @@ using namespace xbar;
 
 TEST(Ledger, TotalsPerKernelAndPowerWindowsAgree) {
     energy::Ledger l(100000);  // 100 ns bins
-    const auto a = l.define("tile0", "adc", "comparator_ns", 0.036, "test");
-    const auto b = l.define("tile0", "array", "cell_ns", 1.5, "test");
+    const auto a = l.define("tile0", "adc", "comparator_ns", 0.036, "test", xbar::energy::Basis::physics);
+    const auto b = l.define("tile0", "array", "cell_ns", 1.5, "test", xbar::energy::Basis::physics);
     l.add(a, energy::Kernel::vmm, 1000, 0, 384000);
     l.add(b, energy::Kernel::opu, 10, 384000, 896000);
     l.add(a, energy::Kernel::mvm, 500, 1000000, 1000000);  // instantaneous
@@ -25,7 +25,7 @@ TEST(Ledger, TotalsPerKernelAndPowerWindowsAgree) {
     EXPECT_NEAR(integral, l.total_pj(), 1e-9 * l.total_pj());
     // The first window holds 100/384 of the VMM's ADC energy.
     EXPECT_NEAR(l.power(100000, 1000000)[0].energy_pj, 36.0 * 100.0 / 384.0, 1e-12);
-    EXPECT_THROW(l.define("x", "y", "z", -1.0, ""), std::invalid_argument);
+    EXPECT_THROW(l.define("x", "y", "z", -1.0, "", xbar::energy::Basis::physics), std::invalid_argument);
     EXPECT_THROW(l.power(150000, 0), std::invalid_argument);  // not a multiple of the bin
     // energy_between over the whole run is the total; over the OPU's bins it is the OPU's energy.
     EXPECT_NEAR(l.energy_between(0, 1100000), l.total_pj(), 1e-9);
@@ -42,7 +42,7 @@ TEST(Ledger, TotalsPerKernelAndPowerWindowsAgree) {
 
 TEST(Ledger, LongRunsCoarsenTheBinsButKeepTheTotal) {
     energy::Ledger l(1000, 8);  // 1 ns bins, at most 8 of them
-    const auto a = l.define("t", "c", "x", 2.0, "test");
+    const auto a = l.define("t", "c", "x", 2.0, "test", xbar::energy::Basis::physics);
     for (std::uint64_t k = 0; k < 100; ++k) l.add(a, energy::Kernel::vmm, 1.0, k * 1000, k * 1000 + 500);
     // 99.5 ns of activity in at most 8 bins: the width doubles from 1 ns until 8 bins cover it,
     // 16 ns (8 ns bins would need 13).
