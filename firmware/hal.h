@@ -49,6 +49,10 @@ public:
     // Firmware phases shown on the timeline; they nest.
     virtual void phase_begin(const std::string& name) = 0;
     virtual void phase_end() = 0;
+    // Host arithmetic: `ops` scalar operations of firmware work between kernels (combining partial
+    // sums, accumulating a mini-batch update, encoding inputs, the output error). Advances the
+    // firmware's time and books the host's energy (technology host.op_ns, host.op_pj).
+    virtual void compute(std::uint64_t ops) = 0;
     // Console output of the host (a line, and the fraction of the program done for a progress bar).
     virtual void log(const std::string& line) = 0;
     virtual void progress(double fraction) = 0;

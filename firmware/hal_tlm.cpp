@@ -44,6 +44,14 @@ public:
 
     void sync() override { m_qk.sync(); }
 
+    void compute(std::uint64_t ops) override {
+        if (!ops) return;
+        const std::uint64_t t0 = now_ps();
+        m_qk.inc(sc_time(double(ops) * m_hooks.op_ns, SC_NS));
+        if (m_hooks.compute) m_hooks.compute(ops, t0, now_ps());
+        if (m_qk.need_sync()) m_qk.sync();
+    }
+
     std::uint64_t now_ps() override { return m_qk.get_current_time().value(); }
 
     void phase_begin(const std::string& name) override { m_phases.push_back({name, now_ps()}); }

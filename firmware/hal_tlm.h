@@ -21,6 +21,8 @@ struct HostHooks {
     std::function<void(const std::string&)> log;
     std::function<void(double)> progress;
     std::function<bool()> should_stop;  // checked at every interrupt wait (a safe point)
+    double op_ns = 0;                   // host time per arithmetic op
+    std::function<void(std::uint64_t ops, std::uint64_t t0_ps, std::uint64_t t1_ps)> compute;  // books the energy
 };
 
 std::unique_ptr<Hal> make_tlm_hal(tlm::tlm_initiator_socket<>& socket,

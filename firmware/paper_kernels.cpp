@@ -19,6 +19,7 @@ Report paper_kernels(Hal& hal, const BootInfo& boot) {
         t.set_region(r, c);
         std::vector<float> w(std::size_t(r) * c);
         for (auto& v : w) v = float(0.5 * rng.symmetric());
+        hal.compute(2 * w.size());  // a random draw and a scale per weight
         {
             Phase p(hal, t.name() + " program");
             hal.write_block(boot.dram_base, w.data(), w.size() * sizeof(float));

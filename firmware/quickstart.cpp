@@ -38,6 +38,7 @@ CheckResult check_kernel(TileDriver& t, FwRandom& rng, int count, int n_in, int 
             x[i] = to_code(rng.symmetric(), t.bits_in());
             xr[i] = x[i] / mi;
         }
+        t.hal().compute(2 * std::uint64_t(n_in));  // a random draw and a rounding per input (the check is not charged)
         t.write_input(0, x.data(), x.size());
         run(fs);
         t.read_output(0, y.data(), y.size());
@@ -72,6 +73,7 @@ Report quickstart(Hal& hal, const BootInfo& boot) {
     // Weights in [-1, 1] (normalized conductance difference), row-major n x n.
     std::vector<float> w(std::size_t(n) * n);
     for (auto& v : w) v = float(rng.symmetric());
+    hal.compute(w.size());  // a random draw per weight
     {
         Phase p(hal, "program weights");
         hal.write_block(boot.dram_base, w.data(), w.size() * sizeof(float));

@@ -10,6 +10,7 @@ namespace fw {
 class TileDriver {
 public:
     TileDriver(Hal& hal, std::uint64_t base, unsigned irq_line, std::string name);
+    Hal& hal() { return m_hal; }
 
     // Checks the ID register, reads the geometry and code widths, enables the done interrupt.
     void probe();

@@ -174,6 +174,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
             std::vector<float> w(std::size_t(rows) * lp.n_out);
             const double s = init / std::sqrt(double(rows));
             for (auto& v : w) v = float(s * rng.symmetric());
+            hal.compute(2 * w.size());  // a random draw and a scale per weight
             fw_w[l].assign(w.begin(), w.end());
             for (auto& pt : lp.parts) {
                 TileDriver& t = tiles[pt.tile];
@@ -198,6 +199,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     auto load = [&](std::uint64_t base, std::uint64_t i) {
         hal.read(base + i * rec, record.data(), rec);
         for (int k = 0; k < boot.dim; ++k) x[k] = record[k] * boot.feature_scale;
+        hal.compute(std::uint64_t(boot.dim));
         return int(record[boot.dim]);
     };
     // Layer l's input rows [0, n_in) from IN_BUF codes `src` on tile `from` (or from host codes).
@@ -221,6 +223,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     // Platform forward pass; returns the output codes (activations, bits_in).
     auto hw_forward = [&]() {
         for (int k = 0; k < boot.dim; ++k) xcodes[k] = to_code(x[k], t0.bits_in());
+        hal.compute(2 * std::uint64_t(boot.dim));  // scale and round per input
         feed_inputs(0, -1, 0, xcodes.data());
         const bool layer_phases = boot.arg("trace_detail", 0) != 0;
         for (int l = 0; l < L; ++l) {
@@ -239,6 +242,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                     for (int j = 0; j < lp.n_out; ++j) sum[j] += buf[j] * double(fs_fwd) / mo;
                 }
                 for (int j = 0; j < lp.n_out; ++j) buf[j] = to_code(sum[j] / fs_fwd, t0.bits_out());
+                hal.compute(std::uint64_t(lp.n_out) * (2 * lp.parts.size() + 2));  // scale-add per part, scale + round
                 tiles[lp.act_tile].write_output(lp.y_sum_off, buf.data(), std::size_t(lp.n_out));
             }
             tiles[lp.act_tile].digital(kOpActivate, a_code[l], std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
@@ -259,6 +263,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     auto hw_backward = [&](int label, const std::vector<std::int8_t>& out) {
         LayerPlan& top = plan[L - 1];
         for (int k = 0; k < top.n_out; ++k) buf[k] = to_code((k == label ? 1.0 : 0.0) - double(out[k]) / mi, t0.bits_out());
+        hal.compute(3 * std::uint64_t(top.n_out));  // scale, subtract, round per output
         tiles[top.act_tile].write_output(top.err_off, buf.data(), std::size_t(top.n_out));
         float in_scale = 1.0f;
         for (int l = L - 1; l >= 0; --l) {
@@ -305,12 +310,15 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                 for (std::size_t k = 0; k < lp.parts.size(); ++k) {
                     const Part& pt = lp.parts[k];
                     tiles[pt.tile].read_input(pt.in_off, buf.data(), std::size_t(pt.r_end - pt.r_begin));
+                    std::uint64_t ops = std::uint64_t(pt.r_end - pt.r_begin);  // a test per row
                     for (int i = 0; i < pt.r_end - pt.r_begin; ++i) {
                         if (!buf[i]) continue;
+                        ops += 2 + 2 * std::uint64_t(lp.n_out);  // the row factor, a multiply-add per weight
                         const double a = lr * m * buf[i] / mx;
                         float* row = &acc[l][k][std::size_t(i) * lp.n_out];
                         for (int j = 0; j < lp.n_out; ++j) row[j] += float(a * buf2[j] / md);
                     }
+                    hal.compute(ops);
                 }
             }
         }
@@ -323,6 +331,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                 set_part(plan[l], pt);
                 tiles[pt.tile].update(boot.dram_base);
                 std::fill(acc[l][k].begin(), acc[l][k].end(), 0.0f);
+                hal.compute(acc[l][k].size());  // clearing the accumulator
             }
     };
 
@@ -401,6 +410,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                     const int label = load(boot.train_addr, s);
                     const auto out = hw_forward();
                     hw_ok += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
+                    hal.compute(out.size());  // argmax
                     hw_backward(label, out);
                     f_ok += f_forward() == label;
                     f_backward(label);
@@ -416,6 +426,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                     const int label = load(boot.test_addr, s);
                     const auto out = hw_forward();
                     hw_test += int(std::max_element(out.begin(), out.end()) - out.begin()) == label;
+                    hal.compute(out.size());  // argmax
                     f_test += f_forward() == label;
                     if (++steps % 256 == 0) hal.progress(double(steps) / double(total_steps));
                 }

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <stdexcept>
 
 #include "firmware/hal_tlm.h"
 
@@ -12,14 +13,20 @@ namespace xbar::platform {
 using namespace sc_core;
 
 HostCpu::HostCpu(sc_module_name name, unsigned irq_lines, fw::Program program, fw::BootInfo boot,
-                 trace::Timeline& timeline, PhaseHook on_phase_end)
+                 const HostParams& hp, energy::Ledger& ledger, trace::Timeline& timeline, PhaseHook on_phase_end)
     : sc_module(name),
       socket("socket"),
       irq("irq", irq_lines),
       m_program(program),
       m_boot(std::move(boot)),
       m_timeline(timeline),
-      m_on_phase_end(std::move(on_phase_end)) {
+      m_on_phase_end(std::move(on_phase_end)),
+      m_hp(hp),
+      m_ledger(ledger) {
+    if (!(hp.op_ns >= 0) || !(hp.op_pj >= 0))
+        throw std::invalid_argument("host: arithmetic cost unset or invalid (apply a technology file)");
+    m_op_action = m_ledger.define(basename(), "cpu", "arithmetic_op", hp.op_pj,
+                                  "technology host.op_pj (one instruction per scalar op)", energy::Basis::assumption);
     SC_THREAD(run);
     SC_METHOD(on_irq);
     for (auto& line : irq) sensitive << line;
@@ -50,6 +57,11 @@ void HostCpu::run() {
                          std::string(w - fill, ' ').c_str(), 100 * f, t, eta);
         };
     hooks.should_stop = m_should_stop;
+    hooks.op_ns = m_hp.op_ns;
+    hooks.compute = [this](std::uint64_t ops, std::uint64_t t0, std::uint64_t t1) {
+        m_ops += ops;
+        m_ledger.add(m_op_action, energy::Kernel::host, double(ops), t0, t1);
+    };
     auto hal = fw::make_tlm_hal(socket, lines, m_irq_changed, std::move(hooks));
     // Guest failures (bus errors, device errors) end the program with a report, never the simulator.
     try {

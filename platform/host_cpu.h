@@ -2,6 +2,7 @@
 // Host CPU: a TLM initiator whose SC_THREAD boots a firmware program through the HAL, and the
 // interrupt inputs from the tiles.
 #include <functional>
+#include <limits>
 #include <string>
 
 #include <systemc>
@@ -9,9 +10,16 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include "firmware/hal.h"
+#include "models/energy/ledger.h"
 #include "models/trace/timeline.h"
 
 namespace xbar::platform {
+
+// The host's arithmetic (technology host.*): time and energy per scalar op of firmware work.
+struct HostParams {
+    double op_ns = std::numeric_limits<double>::quiet_NaN();
+    double op_pj = std::numeric_limits<double>::quiet_NaN();
+};
 
 class HostCpu : public sc_core::sc_module {
 public:
@@ -23,7 +31,8 @@ public:
     // snapshot the ledger at epoch boundaries.
     using PhaseHook = std::function<void(const std::string&, std::uint64_t, std::uint64_t)>;
     HostCpu(sc_core::sc_module_name name, unsigned irq_lines, fw::Program program, fw::BootInfo boot,
-            trace::Timeline& timeline, PhaseHook on_phase_end = nullptr);
+            const HostParams& hp, energy::Ledger& ledger, trace::Timeline& timeline, PhaseHook on_phase_end = nullptr);
+    std::uint64_t ops() const { return m_ops; }
 
     const fw::Report& report() const { return m_report; }
     bool finished() const { return m_finished; }
@@ -39,6 +48,10 @@ private:
     fw::BootInfo m_boot;
     trace::Timeline& m_timeline;
     PhaseHook m_on_phase_end;
+    HostParams m_hp;
+    energy::Ledger& m_ledger;
+    energy::ActionId m_op_action;
+    std::uint64_t m_ops = 0;
     fw::Report m_report;
     bool m_finished = false, m_interrupted = false;
     std::function<bool()> m_should_stop;

@@ -23,6 +23,41 @@ std::vector<std::string> tiles_of(const RunResult& r) {
         if (std::find(out.begin(), out.end(), k.tile) == out.end()) out.push_back(k.tile);
     return out;
 }
+// Core components (Table II: periphery, arrays on top) and the tile's own memories.
+json area_json(const RunResult& r) {
+    json area = json::object();
+    for (const auto& a : r.area) {
+        json& t = area[a.tile];
+        if (t.is_null()) t = json::object();
+        if (a.tile_level) {
+            t["memories_um2"][a.component] = a.area_um2;
+            t["memories_total_um2"] = t.value("memories_total_um2", 0.0) + a.area_um2;
+            continue;
+        }
+        t["components_um2"][a.component] = a.area_um2;
+        const char* key = a.over_periphery ? "array_um2" : "periphery_um2";
+        t[key] = t.value(key, 0.0) + a.area_um2;
+    }
+    for (auto& [tile, t] : area.items())
+        t["tile_um2"] = t.value("periphery_um2", 0.0) + t.value("memories_total_um2", 0.0);
+    return area;
+}
+
+// What the run charges and what it does not: the module tree, the host's work, the parts not modelled.
+void add_coverage(json& j, const RunResult& r) {
+    json nm = json::array(), mods = json::array();
+    for (const auto& n : r.not_modelled) nm.push_back({{"component", n.component}, {"what", n.what}});
+    for (const auto& m : r.modules) mods.push_back({{"name", m.name}, {"hardware", m.hardware}});
+    j["not_modelled"] = nm;
+    j["modules"] = mods;
+    j["host"] = {{"arithmetic_ops", r.host_ops}};
+}
+
+void print_coverage(std::ostream& os, const RunResult& r) {
+    os << "\n  host arithmetic: " << r.host_ops << " ops\n  not modelled (cost 0 in this run):";
+    for (const auto& n : r.not_modelled) os << " " << n.component;
+    os << "\n";
+}
 }  // namespace
 
 json summary_json(const Scenario& s, const RunResult& r) {
@@ -55,14 +90,19 @@ json summary_json(const Scenario& s, const RunResult& r) {
         if (!k.count) continue;
         json parts = json::object();
         for (const auto& [comp, ns] : k.latency_parts_ns) parts[comp] = ns / double(k.count);
+        const double n = double(k.count);
         kernels.push_back({{"tile", k.tile},
                            {"latency_breakdown_ns_mean", parts},
                            {"kernel", k.kernel},
                            {"count", k.count},
-                           {"latency_ns_mean", k.busy_ns / double(k.count)},
+                           {"latency_ns_mean", k.busy_ns / n},
                            {"busy_ns", k.busy_ns},
-                           {"energy_nj_mean", k.energy_pj * 1e-3 / double(k.count)},
+                           {"energy_nj_mean", k.energy_pj * 1e-3 / n},
                            {"energy_nj_total", k.energy_pj * 1e-3},
+                           {"buffer_ns_mean", k.staging_ns / n},
+                           {"buffer_energy_nj_mean", k.staging_pj * 1e-3 / n},
+                           {"tile_latency_ns_mean", (k.busy_ns + k.staging_ns) / n},
+                           {"tile_energy_nj_mean", (k.energy_pj + k.staging_pj) * 1e-3 / n},
                            {"macs", k.macs}});
     }
     j["kernels"] = kernels;
@@ -77,13 +117,16 @@ json summary_json(const Scenario& s, const RunResult& r) {
             derived[t]["tops_per_w_vmm"] = 2.0 * macs / (e * 1e-12) / 1e12;
         }
         if (v && m && o) {
-            double lat = 0, e = 0, macs = 0;
+            double lat = 0, e = 0, macs = 0, buf_ns = 0, buf_pj = 0;
             for (const auto* k : {v, m, o}) {
                 lat += k->busy_ns / double(k->count);
                 e += k->energy_pj / double(k->count);
                 macs += k->macs / double(k->count);
+                buf_ns += k->staging_ns / double(k->count);
+                buf_pj += k->staging_pj / double(k->count);
             }
-            cycles[t] = {{"latency_ns", lat}, {"energy_nj", e * 1e-3}};
+            cycles[t] = {{"latency_ns", lat}, {"energy_nj", e * 1e-3}, {"tile_latency_ns", lat + buf_ns},
+                         {"tile_energy_nj", (e + buf_pj) * 1e-3}};
             derived[t]["fj_per_mac_cycle"] = e * 1e3 / macs;
         }
     }
@@ -106,15 +149,8 @@ json summary_json(const Scenario& s, const RunResult& r) {
     j["energy"] = {{"total_nj", r.total_energy_pj * 1e-3}, {"by_kernel_nj", by_kernel},
                    {"by_component_nj", by_component}, {"by_owner_nj", by_owner}, {"actions", actions}};
 
-    json area = json::object();
-    for (const auto& a : r.area) {
-        json& t = area[a.tile];
-        if (t.is_null()) t = json::object();
-        t["components_um2"][a.component] = a.area_um2;
-        const char* key = a.over_periphery ? "array_um2" : "periphery_um2";
-        t[key] = t.value(key, 0.0) + a.area_um2;
-    }
-    j["area"] = area;
+    j["area"] = area_json(r);
+    add_coverage(j, r);
     j["interconnect"] = {{"bytes", r.bus_bytes}, {"transactions", r.bus_transactions}, {"busy_ns", r.bus_busy_ns},
                          {"utilization", r.sim_time_ns > 0 ? r.bus_busy_ns / r.sim_time_ns : 0.0}};
     j["trace"] = {{"events", r.trace_events}, {"dropped_events", r.trace_dropped}};
@@ -161,6 +197,11 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
             std::snprintf(buf, sizeof buf, " %s %.1f", comp.c_str(), ns / double(k.count));
             os << buf;
         }
+        if (k.staging_ns > 0) {
+            std::snprintf(buf, sizeof buf, "  + buffers %.1f ns %.4f nJ", k.staging_ns / double(k.count),
+                          k.staging_pj * 1e-3 / double(k.count));
+            os << buf;
+        }
         os << "\n";
     }
     const json j = summary_json(s, r);
@@ -199,6 +240,7 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
                   static_cast<unsigned long long>(r.bus_transactions), static_cast<unsigned long long>(r.bus_bytes),
                   100.0 * j["interconnect"]["utilization"].get<double>());
     os << buf;
+    print_coverage(os, r);
     if (!r.epochs.empty()) {
         os << "\n  epoch  train acc (float)   test acc (float)   sim time     energy\n";
         for (const auto& e : r.epochs) {

@@ -18,8 +18,9 @@ struct KernelResult {
     std::string tile;
     std::string kernel;
     std::uint64_t count = 0;
-    double busy_ns = 0;
-    double energy_pj = 0;
+    double busy_ns = 0;     // the compute unit (core or digital unit)
+    double energy_pj = 0;   // the compute unit's actions
+    double staging_ns = 0, staging_pj = 0;  // operands and results moved through the tile's SRAM
     double macs = 0;  // multiply-accumulates (VMM/MVM) or cell updates (OPU) over all calls
     std::vector<std::pair<std::string, double>> latency_parts_ns;  // by component, over all calls
 };
@@ -34,6 +35,19 @@ struct AreaRow {
     std::string tile, component;
     double area_um2 = 0;
     bool over_periphery = false;
+    bool tile_level = false;  // the tile's own memories (buffers), not the core's
+};
+
+// A part of the system that costs nothing in the run because it is not modelled.
+struct NotModelled {
+    std::string component;  // "<owner>.<component>" or a system-wide item
+    std::string what;       // why / what is and is not charged
+};
+
+// One SystemC module of the platform (the module tree, walked after elaboration).
+struct ModuleRow {
+    std::string name;
+    bool hardware = true;  // false: instrumentation (protocol checkers, power probe)
 };
 
 struct RunResult {
@@ -56,6 +70,9 @@ struct RunResult {
     energy::PowerTable power;
     std::uint64_t trace_events = 0, trace_dropped = 0;
     std::uint64_t checked_links = 0, checked_transactions = 0;  // with XBAR_TLM_CHECK=1
+    std::uint64_t host_ops = 0;
+    std::vector<NotModelled> not_modelled;
+    std::vector<ModuleRow> modules;
 };
 
 nlohmann::json summary_json(const Scenario& s, const RunResult& r);

@@ -1,5 +1,6 @@
 #include "platform/system.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <cmath>
 #include <cstdlib>
@@ -79,6 +80,49 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
     c.carry.every = s.carry_every;
     c.seed = seed;
     return std::make_unique<cores::AnalogCore>(c);
+}
+
+// What costs nothing in a run because it is not modelled (summary.json, console, report).
+std::vector<NotModelled> not_modelled_parts(const Scenario& s) {
+    std::vector<NotModelled> out = {
+        {"host.control", "the firmware's control flow (loops, address arithmetic, driver logic): its bus transactions "
+                         "and its scalar arithmetic (host.op_*) are charged, its other instructions are not; the float "
+                         "twin of train_mlp and quickstart's reference check are measurements, not charged"},
+        {"interconnect.router", "address decode and arbitration logic and router area (the link's wire energy and "
+                                "occupancy are charged)"},
+        {"dram.background", "DRAM refresh, background, activate and precharge power beyond the per-bit access energy"},
+        {"static_power", "leakage of every component (the reference gives none): every energy is dynamic"},
+        {"clock_tree", "clock distribution"},
+    };
+    for (int k = 0; k < s.tiles; ++k) {
+        const std::string t = "tile" + std::to_string(k);
+        out.push_back({t + ".controller", "command decode, sequencing and the done interrupt (time: the register "
+                                          "access; energy: the register bits)"});
+        out.push_back({t + ".dma_engine", "the DMA engine's control and staging FIFO, and the weight staging of "
+                                          "PROGRAM/UPDATE/READBACK (their transfers are charged on the interconnect "
+                                          "and in DRAM and the buffers)"});
+        out.push_back({t + ".area", "area of the registers, controller, DMA engine and digital unit (the core and the "
+                                    "SRAM memories have area)"});
+    }
+    return out;
+}
+
+// The module tree after elaboration; protocol checkers and the power probe are instrumentation.
+std::vector<ModuleRow> module_tree() {
+    std::vector<ModuleRow> out;
+    std::vector<sc_object*> todo(sc_get_top_level_objects().begin(), sc_get_top_level_objects().end());
+    while (!todo.empty()) {
+        sc_object* o = todo.front();
+        todo.erase(todo.begin());
+        if (auto* m = dynamic_cast<sc_module*>(o)) {
+            const std::string n = m->name();
+            if (dynamic_cast<sc_event_queue*>(m)) continue;  // a module only by SystemC's implementation
+            out.push_back({n, !(n.rfind("check_", 0) == 0 || n == "power")});
+            const auto& kids = m->get_child_objects();
+            todo.insert(todo.end(), kids.begin(), kids.end());
+        }
+    }
+    return out;
 }
 
 }  // namespace
@@ -170,7 +214,9 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         }
         snapshots.push_back(std::move(sn));
     };
-    HostCpu host("host", unsigned(s.tiles), program, boot, timeline, on_phase_end);
+    const SystemTech st = system_params(s.technology);
+    HostCpu host("host", unsigned(s.tiles), program, boot, HostParams{st.host_op_ns, st.host_op_pj}, ledger, timeline,
+                 on_phase_end);
     host.set_stop_check(std::move(stop_requested));
     models::Router router("interconnect", map, link, ledger, timeline);
     router.set_trace_transfers(s.trace_level == "all");
@@ -178,13 +224,19 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     dp.size_bytes = s.dram_size;
     dp.latency_ns = s.dram_latency_ns;
     dp.bytes_per_ns = s.dram_bytes_per_ns;
-    models::Dram dram("dram", dp);
+    dp.read_pj_per_bit = st.dram_read_pj_per_bit;
+    dp.write_pj_per_bit = st.dram_write_pj_per_bit;
+    models::Dram dram("dram", dp, &ledger);
     if (!image.empty()) dram.load(boot.train_addr - s.dram_base, image.data(), image.size());
 
     models::TileParams tp;
     tp.dma_burst_bytes = s.dma_burst_bytes;
     tp.variant_code = variant_code(s.variant);
     tp.digital_unit = digital_unit_params(s.technology);
+    tp.reg_access_ns = st.reg_access_ns;
+    tp.reg_fj_per_bit = st.reg_fj_per_bit;
+    tp.buffer_macro = {st.sram_macro_bits, st.sram_word_bits, st.sram_access_ns, st.sram_read_fj_per_bit,
+                       st.sram_write_fj_per_bit, st.sram_macro_um2};
     std::vector<std::unique_ptr<models::Tile>> tiles;
     std::vector<std::unique_ptr<sc_signal<bool>>> irqs;
     // With XBAR_TLM_CHECK=1 every link gets an LT protocol checker (the test suite sets it).
@@ -304,14 +356,19 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         for (int i = 0; i < energy::kKernelCount; ++i) {
             const auto kern = energy::Kernel(i);
             const auto& st = t.stat(kern);
-            KernelResult kr{t.basename(), energy::kernel_name(kern), st.count, st.busy_ns, 0.0, st.macs,
-                            st.latency_parts_ns};
+            const auto& stat = t.stat(kern);
+            KernelResult kr{t.basename(), energy::kernel_name(kern), stat.count, stat.busy_ns, 0.0,
+                            stat.staging_ns, stat.staging_pj, stat.macs, stat.latency_parts_ns};
+            const auto& mem = models::Tile::memory_components();
             for (const auto& row : ledger.rows())
-                if (row.def->owner == kr.tile && row.kernel == kern) kr.energy_pj += row.energy_pj;
+                if (row.def->owner == kr.tile && row.kernel == kern &&
+                    std::find(mem.begin(), mem.end(), row.def->component) == mem.end())
+                    kr.energy_pj += row.energy_pj;
             r.kernels.push_back(kr);
         }
         for (const auto& a : t.core().area())
-            r.area.push_back({t.basename(), a.component, a.area_um2, a.over_periphery});
+            r.area.push_back({t.basename(), a.component, a.area_um2, a.over_periphery, false});
+        for (const auto& a : t.area()) r.area.push_back({t.basename(), a.component, a.area_um2, false, true});
     }
     for (const auto& row : ledger.rows())
         r.energy.push_back({row.def->owner, row.def->component, row.def->action, energy::kernel_name(row.kernel),
@@ -321,6 +378,9 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     r.bus_bytes = router.bytes_moved();
     r.bus_transactions = router.transactions();
     r.bus_busy_ns = router.busy_ns();
+    r.host_ops = host.ops();
+    r.not_modelled = not_modelled_parts(s);
+    r.modules = module_tree();
     r.trace_events = timeline.size();
     r.trace_dropped = timeline.dropped();
     return r;

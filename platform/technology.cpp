@@ -38,6 +38,7 @@ TechEntrySpec entry(const char* name, const char* unit, Range r, const char* goe
 }
 using A = AnalogParams;
 using D = DigitalParams;
+using S = SystemTech;
 }  // namespace
 
 const std::vector<TechEntrySpec>& technology_entries() {
@@ -94,17 +95,23 @@ const std::vector<TechEntrySpec>& technology_entries() {
         entry("digital_reram.write_nj_1mb", "nJ", kPositive, "digital: reram_write_nj_1mb", "full write of 8 x 1024 x 1024 bits (charged per bit)", {{&D::reram_write_nj_1mb}}),
         entry("digital_reram.sense_fj", "fJ", kPositive, "digital: sense_fj", "one sense-amp measurement", {{&D::sense_fj}}),
         entry("digital_reram.array_um2", "um2", kPositive, "digital: reram_array_um2", "one binary array with its periphery", {{&D::reram_array_um2}}),
-        entry("sram.macro_bits", "bit", kBits, "digital: sram_macro_bits", "bits per SRAM macro", {{&D::sram_macro_bits}}),
-        entry("sram.word_bits", "bit", kBits, "digital: sram_word_bits", "bits per macro access", {{&D::sram_word_bits}}),
-        entry("sram.access_ns", "ns", kTime, "digital: sram_access_ns", "one macro access", {{&D::sram_access_ns}}),
-        entry("sram.read_fj_per_bit", "fJ/bit", kPositive, "digital: sram_read_fj_per_bit", "read energy per bit", {{&D::sram_read_fj_per_bit}}),
-        entry("sram.write_fj_per_bit", "fJ/bit", kPositive, "digital: sram_write_fj_per_bit", "write energy per bit", {{&D::sram_write_fj_per_bit}}),
-        entry("sram.macro_um2", "um2", kPositive, "digital: sram_macro_um2", "area of one macro", {{&D::sram_macro_um2}}),
+        entry("sram.macro_bits", "bit", kBits, "digital: sram_macro_bits; tile buffers", "bits per SRAM macro (SRAM core and the tile buffers)", {{&D::sram_macro_bits}, {&S::sram_macro_bits}}),
+        entry("sram.word_bits", "bit", kBits, "digital: sram_word_bits; tile buffers", "bits per macro access", {{&D::sram_word_bits}, {&S::sram_word_bits}}),
+        entry("sram.access_ns", "ns", kTime, "digital: sram_access_ns; tile buffers", "one macro access", {{&D::sram_access_ns}, {&S::sram_access_ns}}),
+        entry("sram.read_fj_per_bit", "fJ/bit", kPositive, "digital: sram_read_fj_per_bit; tile buffers", "read energy per bit", {{&D::sram_read_fj_per_bit}, {&S::sram_read_fj_per_bit}}),
+        entry("sram.write_fj_per_bit", "fJ/bit", kPositive, "digital: sram_write_fj_per_bit; tile buffers", "write energy per bit", {{&D::sram_write_fj_per_bit}, {&S::sram_write_fj_per_bit}}),
+        entry("sram.macro_um2", "um2", kPositive, "digital: sram_macro_um2; tile buffers", "area of one macro", {{&D::sram_macro_um2}, {&S::sram_macro_um2}}),
         entry("digital_unit.clock_ns", "ns", kTime, "digital unit: clock_ns", "issue period of the elementwise lanes", {{&du::Params::clock_ns}}),
         entry("digital_unit.pipeline_ns", "ns", kDelay, "digital unit: pipeline_ns", "pipeline depth of one op", {{&du::Params::pipeline_ns}}),
         entry("digital_unit.element_pj", "pJ", kPositive, "digital unit: energy_pj_per_element", "energy of one elementwise op", {{&du::Params::energy_pj_per_element}}),
         entry("interconnect.wire_c_af_per_um", "aF/um", kPositive, "interconnect: wire energy per bit", "host-to-tile route capacitance", {{&InterconnectTech::wire_c_af_per_um}}),
         entry("interconnect.voltage", "V", kVolt, "interconnect: wire energy per bit", "host-to-tile link swing", {{&InterconnectTech::voltage}}),
+        entry("register.access_ns", "ns", kDelay, "tile: register access time", "one control/status register access", {{&S::reg_access_ns}}),
+        entry("register.access_fj_per_bit", "fJ/bit", kPositive, "tile: register access energy", "energy per register bit accessed (32 per access)", {{&S::reg_fj_per_bit}}),
+        entry("dram.read_pj_per_bit", "pJ/bit", kPositive, "dram: read energy", "DRAM read energy per bit (array, I/O and interface)", {{&S::dram_read_pj_per_bit}}),
+        entry("dram.write_pj_per_bit", "pJ/bit", kPositive, "dram: write energy", "DRAM write energy per bit", {{&S::dram_write_pj_per_bit}}),
+        entry("host.op_ns", "ns", kDelay, "host: time per arithmetic op", "host CPU time per scalar arithmetic operation of the firmware", {{&S::host_op_ns}}),
+        entry("host.op_pj", "pJ", kPositive, "host: energy per arithmetic op", "host CPU energy per scalar arithmetic operation (instruction included)", {{&S::host_op_pj}}),
     };
     return e;
 }
@@ -115,7 +122,8 @@ std::vector<std::string> entry_variants(const TechEntrySpec& e) {
         analog = analog || std::holds_alternative<double A::*>(t.field) || std::holds_alternative<int A::*>(t.field);
         digital = digital || std::holds_alternative<double D::*>(t.field) || std::holds_alternative<int D::*>(t.field);
         all = all || std::holds_alternative<double du::Params::*>(t.field) ||
-              std::holds_alternative<double InterconnectTech::*>(t.field);
+              std::holds_alternative<double InterconnectTech::*>(t.field) ||
+              std::holds_alternative<double SystemTech::*>(t.field);
     }
     const std::string group = e.name.substr(0, e.name.find('.'));
     std::vector<std::string> out;
@@ -311,7 +319,8 @@ void Technology::apply(TechTargets& t) const {
                     else if constexpr (std::is_same_v<F, double D::*>) { if (t.digital) t.digital->*field = v; }
                     else if constexpr (std::is_same_v<F, int D::*>) { if (t.digital) t.digital->*field = int(v); }
                     else if constexpr (std::is_same_v<F, double du::Params::*>) { if (t.digital_unit) t.digital_unit->*field = v; }
-                    else { if (t.interconnect) t.interconnect->*field = v; }
+                    else if constexpr (std::is_same_v<F, double InterconnectTech::*>) { if (t.interconnect) t.interconnect->*field = v; }
+                    else { if (t.system) t.system->*field = v; }
                 },
                 target.field);
         }
@@ -354,6 +363,14 @@ InterconnectTech interconnect_params(const Technology& t) {
     InterconnectTech p;
     TechTargets tt;
     tt.interconnect = &p;
+    t.apply(tt);
+    return p;
+}
+
+SystemTech system_params(const Technology& t) {
+    SystemTech p;
+    TechTargets tt;
+    tt.system = &p;
     t.apply(tt);
     return p;
 }

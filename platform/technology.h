@@ -23,6 +23,18 @@ struct InterconnectTech {
     double voltage = energy::kFromTechnology;
 };
 
+// Everything outside the cores: tile registers and buffers, DRAM energy, the host's arithmetic.
+// The tile buffers are built from the SRAM macros of the sram.* entries (sram_* fields here).
+struct SystemTech {
+    double reg_access_ns = energy::kFromTechnology, reg_fj_per_bit = energy::kFromTechnology;
+    double sram_macro_bits = energy::kFromTechnology, sram_word_bits = energy::kFromTechnology;
+    double sram_access_ns = energy::kFromTechnology;
+    double sram_read_fj_per_bit = energy::kFromTechnology, sram_write_fj_per_bit = energy::kFromTechnology;
+    double sram_macro_um2 = energy::kFromTechnology;
+    double dram_read_pj_per_bit = energy::kFromTechnology, dram_write_pj_per_bit = energy::kFromTechnology;
+    double host_op_ns = energy::kFromTechnology, host_op_pj = energy::kFromTechnology;
+};
+
 // The parameter structs one technology fills. `design_bits` picks the digital cores' MAC entries
 // (the reference has 8-, 4- and 2-bit MAC designs).
 struct TechTargets {
@@ -31,11 +43,13 @@ struct TechTargets {
     int design_bits = 8;
     du::Params* digital_unit = nullptr;
     InterconnectTech* interconnect = nullptr;
+    SystemTech* system = nullptr;
 };
 
 // One parameter field an entry sets; `design_bits` != 0: only for digital cores of that MAC design.
 using TechField = std::variant<double energy::AnalogParams::*, int energy::AnalogParams::*, double energy::DigitalParams::*,
-                               int energy::DigitalParams::*, double du::Params::*, double InterconnectTech::*>;
+                               int energy::DigitalParams::*, double du::Params::*, double InterconnectTech::*,
+                               double SystemTech::*>;
 struct TechTarget {
     TechField field;
     int design_bits = 0;
@@ -90,5 +104,6 @@ energy::AnalogParams analog_params(const Technology& t, energy::AnalogParams geo
 energy::DigitalParams digital_params(const Technology& t, int design_bits);
 du::Params digital_unit_params(const Technology& t);
 InterconnectTech interconnect_params(const Technology& t);
+SystemTech system_params(const Technology& t);
 
 }  // namespace xbar::platform

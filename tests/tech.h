@@ -10,6 +10,7 @@ inline const platform::Technology& reference() { return platform::reference_tech
 inline energy::AnalogParams analog() { return platform::analog_params(reference()); }
 inline energy::DigitalParams digital(int design_bits = 8) { return platform::digital_params(reference(), design_bits); }
 inline du::Params digital_unit() { return platform::digital_unit_params(reference()); }
+inline platform::SystemTech system() { return platform::system_params(reference()); }
 inline cores::AnalogCoreConfig analog_config() {
     cores::AnalogCoreConfig c;
     c.params = analog();

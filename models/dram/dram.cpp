@@ -22,8 +22,18 @@ unsigned char* map_lazily(std::uint64_t bytes) {
 }
 }  // namespace
 
-Dram::Dram(sc_module_name name, const DramParams& p)
-    : sc_module(name), socket("socket"), m_p(p), m_size(p.size_bytes), m_mem(map_lazily(p.size_bytes)) {
+Dram::Dram(sc_module_name name, const DramParams& p, energy::Ledger* ledger)
+    : sc_module(name), socket("socket"), m_p(p), m_size(p.size_bytes), m_mem(map_lazily(p.size_bytes)), m_ledger(ledger) {
+    if (m_ledger) {
+        if (!(p.read_pj_per_bit >= 0) || !(p.write_pj_per_bit >= 0)) {
+            ::munmap(m_mem, m_size);
+            throw std::invalid_argument("dram: energy per bit unset or invalid (apply a technology file)");
+        }
+        m_read_action = m_ledger->define(basename(), "memory", "read_bit", p.read_pj_per_bit,
+                                         "technology dram.read_pj_per_bit", energy::Basis::assumption);
+        m_write_action = m_ledger->define(basename(), "memory", "write_bit", p.write_pj_per_bit,
+                                          "technology dram.write_pj_per_bit", energy::Basis::assumption);
+    }
     socket.register_b_transport(this, &Dram::b_transport);
     socket.register_transport_dbg(this, &Dram::transport_dbg);
     socket.register_get_direct_mem_ptr(this, &Dram::get_direct_mem_ptr);
@@ -62,7 +72,11 @@ void Dram::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
     unsigned char* p = m_mem + gp.get_address();
     if (gp.is_read()) std::memcpy(gp.get_data_ptr(), p, gp.get_data_length());
     else std::memcpy(p, gp.get_data_ptr(), gp.get_data_length());
+    const sc_time t0 = sc_time_stamp() + delay;
     delay += sc_time(m_p.latency_ns + double(gp.get_data_length()) / m_p.bytes_per_ns, SC_NS);
+    if (m_ledger)
+        m_ledger->add(gp.is_read() ? m_read_action : m_write_action, energy::Kernel::bus,
+                      8.0 * gp.get_data_length(), t0.value(), (sc_time_stamp() + delay).value());
     gp.set_dmi_allowed(true);
     gp.set_response_status(tlm::TLM_OK_RESPONSE);
 }

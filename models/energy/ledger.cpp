@@ -18,6 +18,7 @@ const char* kernel_name(Kernel k) {
         case Kernel::update: return "update";
         case Kernel::dma: return "dma";
         case Kernel::bus: return "bus";
+        case Kernel::host: return "host";
         case Kernel::count_: break;
     }
     return "?";

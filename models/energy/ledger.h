@@ -12,7 +12,9 @@
 namespace xbar::energy {
 
 // What the hardware was doing when it spent the energy.
-enum class Kernel : std::uint8_t { vmm = 0, mvm, opu, program, readback, carry, digital, update, dma, bus, count_ };
+// bus: traffic on the interconnect and the register, buffer and DRAM accesses it makes; host: the
+// host CPU's arithmetic (firmware work between kernels).
+enum class Kernel : std::uint8_t { vmm = 0, mvm, opu, program, readback, carry, digital, update, dma, bus, host, count_ };
 constexpr int kKernelCount = static_cast<int>(Kernel::count_);
 const char* kernel_name(Kernel k);
 

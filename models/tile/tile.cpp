@@ -5,6 +5,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 
 namespace xbar::models {
 
@@ -60,6 +61,11 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
     const du::Params& du = m_p.digital_unit;
     if (!(du.clock_ns > 0) || !(du.pipeline_ns >= 0) || !(du.energy_pj_per_element >= 0) || du.lanes < 1)
         throw std::invalid_argument(std::string(name) + ": digital-unit parameters unset or invalid (apply a technology file)");
+    if (!(m_p.reg_access_ns >= 0) || !(m_p.reg_fj_per_bit >= 0))
+        throw std::invalid_argument(std::string(name) + ": register parameters unset or invalid (apply a technology file)");
+    // The buffers hold int8 codes; the derivative store one float32 per IN_BUF byte.
+    m_mem = {SramBuffer(rm::kBufBytes, m_p.buffer_macro), SramBuffer(rm::kBufBytes, m_p.buffer_macro),
+             SramBuffer(std::uint64_t(rm::kBufBytes) * 4, m_p.buffer_macro)};
     target_socket.register_b_transport(this, &Tile::b_transport);
     target_socket.register_transport_dbg(this, &Tile::transport_dbg);
     for (const auto& a : m_core->actions())
@@ -68,6 +74,16 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
                                   "technology digital_unit.element_pj (assumption: one 8-bit multiply-add "
                                   "incl. write-back per element, M18 IV-J)",
                                   energy::Basis::assumption);
+    m_reg_action = m_ledger.define(basename(), "registers", "access_bit", m_p.reg_fj_per_bit * 1e-3,
+                                   "technology register.access_fj_per_bit (32 bits per access)", energy::Basis::assumption);
+    for (int m = 0; m < int(Mem::count_); ++m)
+        for (int w = 0; w < 2; ++w)
+            m_mem_actions.push_back(m_ledger.define(
+                basename(), memory_components()[m], w ? "write_bit" : "read_bit",
+                w ? m_mem[m].write_pj_per_bit() : m_mem[m].read_pj_per_bit(),
+                std::string("technology sram.") + (w ? "write" : "read") +
+                    "_fj_per_bit (M18 IV-H SRAM macro; assumption: the tile's memories are those macros)",
+                energy::Basis::assumption));
     m_kernel_track = m_timeline.track(basename(), "kernels");
     m_dma_track = m_timeline.track(basename(), "dma");
     SC_THREAD(command_thread);
@@ -111,8 +127,8 @@ void Tile::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
         return;
     }
     // Buffers: any length inside one buffer.
-    for (auto [base, buf] : {std::pair{std::uint64_t(rm::IN_BUF), &m_in_buf},
-                             std::pair{std::uint64_t(rm::OUT_BUF), &m_out_buf}}) {
+    for (auto [base, buf, mem] : {std::tuple{std::uint64_t(rm::IN_BUF), &m_in_buf, Mem::in_buf},
+                                  std::tuple{std::uint64_t(rm::OUT_BUF), &m_out_buf, Mem::out_buf}}) {
         if (a >= base && a - base < rm::kBufBytes) {
             if (len == 0 || len > rm::kBufBytes - (a - base)) {
                 gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
@@ -121,7 +137,7 @@ void Tile::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
             auto* p = reinterpret_cast<unsigned char*>(buf->data()) + (a - base);
             if (gp.is_read()) std::memcpy(data, p, len);
             else std::memcpy(p, data, len);
-            delay += sc_time(double(len) / m_p.buffer_bytes_per_ns, SC_NS);
+            delay += sc_time(bus_access(mem, gp.is_write(), len, delay), SC_NS);
             gp.set_response_status(tlm::TLM_OK_RESPONSE);
             return;
         }
@@ -131,7 +147,11 @@ void Tile::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
         gp.set_response_status(a >= 0x1000 ? tlm::TLM_ADDRESS_ERROR_RESPONSE : tlm::TLM_BURST_ERROR_RESPONSE);
         return;
     }
-    delay += sc_time(m_p.reg_access_ns, SC_NS);
+    {
+        const sc_time t0 = sc_time_stamp() + delay;
+        delay += sc_time(m_p.reg_access_ns, SC_NS);  // one access, 4 or 8 bytes
+        m_ledger.add(m_reg_action, Kernel::bus, 32.0 * (len / 4), t0.value(), (sc_time_stamp() + delay).value());
+    }
     for (unsigned w = 0; w < len / 4; ++w) {
         std::uint32_t v;
         if (gp.is_read()) {
@@ -317,6 +337,38 @@ void Tile::start_command(std::uint32_t cmd, const sc_time& delay) {
 void Tile::update_irq() { m_irq_update.notify(SC_ZERO_TIME); }
 void Tile::drive_irq() { irq.write((m_irq_status & m_irq_enable) != 0); }
 
+const std::vector<std::string>& Tile::memory_components() {
+    static const std::vector<std::string> c{"input_buffer", "output_buffer", "derivative_store", "registers"};
+    return c;
+}
+
+std::vector<energy::AreaItem> Tile::area() const {
+    std::vector<energy::AreaItem> out;
+    for (int m = 0; m < int(Mem::count_); ++m) out.push_back({memory_components()[m], m_mem[m].area_um2(), false});
+    return out;
+}
+
+double Tile::bus_access(Mem m, bool write, std::uint64_t bytes, const sc_time& delay) {
+    const SramBuffer& b = m_mem[int(m)];
+    const double ns = b.access_ns(bytes);
+    const sc_time t0 = sc_time_stamp() + delay;
+    m_ledger.add(m_mem_actions[int(m) * 2 + write], Kernel::bus, b.bits(bytes), t0.value(),
+                 (t0 + sc_time(ns, SC_NS)).value());
+    return ns;
+}
+
+void Tile::stage(Kernel k, Mem m, bool write, std::uint64_t bytes) {
+    if (!bytes) return;
+    const SramBuffer& b = m_mem[int(m)];
+    const double ns = b.access_ns(bytes), bits = b.bits(bytes);
+    const sc_time t0 = sc_time_stamp();
+    wait(sc_time(ns, SC_NS));
+    const energy::ActionId id = m_mem_actions[int(m) * 2 + write];
+    m_ledger.add(id, k, bits, t0.value(), sc_time_stamp().value());
+    m_stats[int(k)].staging_ns += ns;
+    m_stats[int(k)].staging_pj += bits * m_ledger.actions()[id].energy_pj;
+}
+
 void Tile::finish(std::uint32_t error) {
     m_error = error;
     m_status = rm::ST_DONE | (error ? std::uint32_t(rm::ST_ERROR) : 0u);
@@ -385,6 +437,14 @@ void Tile::command_thread() {
         m_busy.write(true);
         m_state.write(int(cmd));  // TileState follows the command numbering
         const cores::Region r{int(m_active_rows), int(m_active_cols), int(m_row_base), int(m_col_base)};
+        // Operands come out of the SRAM buffers before the core runs (serialized with it).
+        const std::uint32_t r_in = cmd == rm::CMD_MVM ? r.cols : r.rows;
+        if (cmd == rm::CMD_VMM || cmd == rm::CMD_MVM || cmd == rm::CMD_OPU) stage(k, Mem::in_buf, false, r_in);
+        if (cmd == rm::CMD_OPU) stage(k, Mem::in_buf, false, std::uint32_t(r.cols));
+        if (cmd == rm::CMD_DIGITAL) {
+            stage(k, Mem::out_buf, false, m_du_count);
+            if (m_du_op == du::OP_SCALE_BY_DERIV) stage(k, Mem::deriv, false, 4ull * m_du_count);
+        }
         const sc_time t0 = sc_time_stamp();
         cores::KernelCost cost;
         std::uint32_t err = rm::ERR_NONE;
@@ -421,6 +481,9 @@ void Tile::command_thread() {
                 m_stats[int(k)].busy_ns += cost.latency_ns;
                 m_timeline.slice(m_kernel_track, "digital", "kernel", t0.value(), sc_time_stamp().value(),
                                  {{"elements", double(m_du_count)}});
+                stage(k, Mem::in_buf, true, m_du_count);  // results, then the second copy or the derivatives
+                if (m_du_op == du::OP_SCALE_BY_DERIV) stage(k, Mem::in_buf, true, m_du_count);
+                else stage(k, Mem::deriv, true, 4ull * m_du_count);
                 finish(rm::ERR_NONE);
                 continue;
             }
@@ -440,6 +503,8 @@ void Tile::command_thread() {
             const sc_time t1 = sc_time_stamp();  // after any weight fetch
             run_for(cost);
             book(k, cost, t1, sc_time_stamp());
+            if (cmd == rm::CMD_VMM) stage(k, Mem::out_buf, true, r.cols);  // results into OUT_BUF
+            if (cmd == rm::CMD_MVM) stage(k, Mem::out_buf, true, r.rows);
             // Periodic carry runs inside the update commands: the tile stays busy until it is done.
             if (m_core->carry_due()) {
                 m_state.write(int(TileState::carry));

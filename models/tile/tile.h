@@ -1,10 +1,13 @@
 #pragma once
 // A tile: control/status registers, input and output SRAM buffers, one crossbar core behind the
-// CrossbarCore interface, a DMA engine (bus master) and a done interrupt. A kernel command is one
-// register write; the tile thread runs the core numerics, waits the modelled latency, books the
-// core's events in the ledger and raises the interrupt.
+// CrossbarCore interface, a digital unit with its derivative store, a DMA engine (bus master) and a
+// done interrupt. A kernel command is one register write; the tile thread reads the operands from
+// the buffers, runs the core numerics, waits the modelled latency, writes the results back, books
+// every event in the ledger and raises the interrupt. Register and buffer accesses from the bus
+// cost time and energy too.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,13 +21,16 @@
 #include "models/digital_unit/digital_unit.h"
 #include "models/energy/ledger.h"
 #include "models/tile/regmap.h"
+#include "models/tile/sram_buffer.h"
 #include "models/trace/timeline.h"
 
 namespace xbar::models {
 
 struct TileParams {
-    double reg_access_ns = 1.0;        // register read/write
-    double buffer_bytes_per_ns = 32.0; // SRAM buffer port (256 bit at 1 GHz)
+    // Technology (register.*, sram.*): unset until a technology file is applied.
+    double reg_access_ns = std::numeric_limits<double>::quiet_NaN();   // one register access
+    double reg_fj_per_bit = std::numeric_limits<double>::quiet_NaN();  // per register bit accessed
+    SramMacro buffer_macro;  // the macros of the input/output buffers and the derivative store
     std::uint32_t dma_burst_bytes = 4096;
     std::uint32_t variant_code = 0;    // VARIANT register
     du::Params digital_unit;
@@ -32,7 +38,9 @@ struct TileParams {
 
 struct KernelStat {
     std::uint64_t count = 0;
-    double busy_ns = 0;
+    double busy_ns = 0;       // the compute unit (core or digital unit)
+    double staging_ns = 0;    // operand reads and result writes in the tile's SRAM (serialized)
+    double staging_pj = 0;
     double macs = 0;  // multiply-accumulates (VMM/MVM) or cell updates (OPU)
     std::vector<std::pair<std::string, double>> latency_parts_ns;  // summed over calls
 };
@@ -56,6 +64,12 @@ public:
     const sc_core::sc_signal<double>& power_mw() const { return m_power_mw; }
     const cores::CrossbarCore& core() const { return *m_core; }
     const KernelStat& stat(energy::Kernel k) const { return m_stats[int(k)]; }
+    // The tile's own memories (input/output buffers, derivative store), not the core's.
+    std::vector<energy::AreaItem> area() const;
+    // Components whose ledger actions are staging or bus traffic, not the kernel's compute.
+    static const std::vector<std::string>& memory_components();
+
+    enum class Mem : int { in_buf = 0, out_buf, deriv, count_ };
 
 private:
     void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
@@ -72,6 +86,11 @@ private:
     // Waits out a kernel; with a VCD, phase by phase (driver / ADC active) at its average power.
     void run_for(const cores::KernelCost& c);
     void finish(std::uint32_t error);
+    // A kernel moving `bytes` between memory `m` and the compute unit: waits the access time and
+    // books the bits (reads before the kernel's compute, writes after it).
+    void stage(energy::Kernel k, Mem m, bool write, std::uint64_t bytes);
+    // A bus access of `bytes` to memory `m` at `delay` after now: returns its time, books its bits.
+    double bus_access(Mem m, bool write, std::uint64_t bytes, const sc_core::sc_time& delay);
     void update_irq();  // any process may call it; drive_irq is the signal's only writer
     void drive_irq();
 
@@ -80,7 +99,9 @@ private:
     energy::Ledger& m_ledger;
     trace::Timeline& m_timeline;
     std::vector<energy::ActionId> m_action_ids;
-    energy::ActionId m_du_action;
+    energy::ActionId m_du_action, m_reg_action;
+    std::vector<SramBuffer> m_mem;                 // indexed by Mem
+    std::vector<energy::ActionId> m_mem_actions;   // [mem * 2 + write]
     int m_kernel_track, m_dma_track;
     std::array<KernelStat, energy::kKernelCount> m_stats{};
 

@@ -61,4 +61,10 @@ inline double analog_read_nj(double in, double out) {
     return (array + drivers + integrators + adc + link) * 1e9;
 }
 
+// The tile's SRAM staging of one read kernel (nJ): `in` codes read from IN_BUF, `out` codes
+// written to OUT_BUF, in whole 64-bit words at 34 / 46 fJ/bit (M18 SRAM macro, Table values).
+inline double staging_nj(double in, double out) {
+    return (std::ceil(in / 8) * 64 * 34e-15 + std::ceil(out / 8) * 64 * 46e-15) * 1e9;
+}
+
 }  // namespace e2e

@@ -47,7 +47,10 @@ TEST(Training, AnalogIdealTracksItsFloatTwin) {
     // Each epoch's read energy against the paper's equations: layers are (n_in + 1) x n_out blocks
     // (bias row last, docs/architecture.md), 65 x 36 and 37 x 10; the MVM drives the 10 output
     // columns and converts the 37 rows.
-    const double vmm_nj = (kTrain + kTest) * (e2e::analog_read_nj(65, 36) + e2e::analog_read_nj(37, 10)), mvm_nj = kTrain * e2e::analog_read_nj(10, 37);
+    // Plus the tile's buffer staging of the operands and results (whole 64-bit SRAM words).
+    const double vmm_nj = (kTrain + kTest) * (e2e::analog_read_nj(65, 36) + e2e::staging_nj(65, 36) +
+                                              e2e::analog_read_nj(37, 10) + e2e::staging_nj(37, 10)),
+                 mvm_nj = kTrain * (e2e::analog_read_nj(10, 37) + e2e::staging_nj(10, 37));
     // Each epoch lasts at least its kernels back to back: 384 ns reads (128 ns drive + 256 ns ramp
     // + 2.2 RC of a Table I line) and 512 ns OPUs.
     const double c_line = 1024 * (200e-18 * 0.064 + 35e-18), r_line = 1024 * 0.064 * 30;

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 #include "models/checker/tlm_checker.h"
 #include "models/dram/dram.h"
@@ -56,4 +57,22 @@ TEST(Dram, SixteenGibAreLazyZeroFilledAndReachableByDmi) {
     EXPECT_EQ(through_dmi, 0xC0FFEE11u);
     EXPECT_LT(resident_bytes() - before, 64ull << 20) << "the DRAM was filled up front";
     EXPECT_TRUE(check.violations.empty());
+}
+
+// Every access books its bits at the technology's DRAM energy per bit (8 bits per byte).
+TEST(Dram, AccessesBookTheirBitsInTheLedger) {
+    energy::Ledger ledger;
+    models::DramParams p{1 << 20, 50.0, 25.6};
+    p.read_pj_per_bit = 20.0;
+    p.write_pj_per_bit = 30.0;
+    models::Dram dram("dram", p, &ledger);
+    test::TestInitiator host("host", [](test::TestInitiator& i) {
+        std::vector<char> buf(1000, 1);
+        i.transact(tlm::TLM_WRITE_COMMAND, 0x100, buf.data(), 1000);
+        i.transact(tlm::TLM_READ_COMMAND, 0x100, buf.data(), 24);
+    });
+    host.socket.bind(dram.socket);
+    sc_start();
+    EXPECT_DOUBLE_EQ(ledger.total_pj(), 8000 * 30.0 + 192 * 20.0);
+    EXPECT_DOUBLE_EQ(ledger.total_pj(energy::Kernel::bus), ledger.total_pj());
 }

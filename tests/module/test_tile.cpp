@@ -25,7 +25,22 @@ constexpr int kRows = 64, kCols = 48;
 models::TileParams tile_params() {
     models::TileParams p;
     p.digital_unit = tech::digital_unit();
+    const platform::SystemTech s = tech::system();
+    p.reg_access_ns = s.reg_access_ns;
+    p.reg_fj_per_bit = s.reg_fj_per_bit;
+    p.buffer_macro = {s.sram_macro_bits, s.sram_word_bits, s.sram_access_ns, s.sram_read_fj_per_bit,
+                      s.sram_write_fj_per_bit, s.sram_macro_um2};
     return p;
+}
+
+// Events booked for owner.component.action during kernel k (0 if never defined or booked).
+double booked(const energy::Ledger& l, const std::string& owner, const std::string& comp, const std::string& action,
+              energy::Kernel k) {
+    for (std::size_t id = 0; id < l.actions().size(); ++id) {
+        const auto& d = l.actions()[id];
+        if (d.owner == owner && d.component == comp && d.action == action) return l.count(energy::ActionId(id), k);
+    }
+    return 0;
 }
 
 std::uint32_t fbits(float f) {
@@ -203,9 +218,11 @@ void check_kernel(bool forward) {
         EXPECT_LE(std::abs(double(y[o]) - expect), 0.5 + 1e-4) << "output " << o;
     }
     // Latency (M18 §1.7): 127 ns of pulses + 1 ns guard + 256 ns ramp + 2.2 RC of a 64-cell line,
-    // after the CMD write reaches the tile: 4 B over the 32 B/ns link + 2 ns hop + 1 ns register.
+    // after the CMD write reaches the tile: 4 B over the 32 B/ns link + 2 ns hop + 1 ns register;
+    // plus the buffer staging: 64 and 48 codes = 8 and 6 64-bit words over 4 macros, 2 rounds of
+    // 2 ns each way.
     const double r_line = 64 * 0.064 * 30.0, c_line = 64 * (200e-18 * 0.064 + 35e-18);
-    const double expected_ns = 128 + 256 + 2.2 * r_line * c_line * 1e9 + (4.0 / 32.0 + 2.0 + 1.0);
+    const double expected_ns = 128 + 256 + 2.2 * r_line * c_line * 1e9 + (4.0 / 32.0 + 2.0 + 1.0) + 2 * 2 * 2.0;
     EXPECT_NEAR((t1 - t0).to_seconds() * 1e9, expected_ns, 1e-3);
     b.expect_clean();
 }
@@ -256,5 +273,48 @@ TEST(Tile, BadArgumentsAreReportedAsErrorStatusNotAborts) {
     EXPECT_EQ(err_cmd, std::uint32_t(rm::ERR_BAD_COMMAND));
     EXPECT_EQ(st_bus, std::uint32_t(rm::ST_DONE | rm::ST_ERROR));
     EXPECT_EQ(err_bus, std::uint32_t(rm::ERR_BUS));
+    b.expect_clean();
+}
+
+// The tile's SRAM memories and registers cost what the macro equations give, computed here from
+// the technology entries: 64 KiB of 128 kb macros = 4 macros; an access moves whole 64-bit words,
+// spread over the macros, one 2 ns access per round; 32 bits per register access.
+TEST(Tile, BufferAndRegisterAccessesCostTheMacroEquations) {
+    const auto& t = tech::reference();
+    const double word = t.value("sram.word_bits"), acc_ns = t.value("sram.access_ns");
+    const double macros = std::ceil(65536.0 * 8 / t.value("sram.macro_bits"));
+    auto words = [&](double bytes) { return std::ceil(bytes * 8 / word); };
+    auto ns = [&](double bytes) { return std::ceil(words(bytes) / macros) * acc_ns; };
+    double write_ns = -1;
+    int reg_accesses = 0;
+    TileBench b([&](test::TestInitiator& i, TileBench&) {
+        std::vector<std::int8_t> x(1000, 3);
+        i.transact(tlm::TLM_WRITE_COMMAND, kTile + rm::IN_BUF, x.data(), 1000);
+        write_ns = i.last_delay.to_seconds() * 1e9;
+        i.write32(kTile + rm::IRQ_ENABLE, rm::IRQ_CMD_DONE);
+        i.write32(kTile + rm::ACTIVE_ROWS, kRows);
+        i.write32(kTile + rm::ACTIVE_COLS, kCols);
+        i.write32(kTile + rm::FWD_FULLSCALE, fbits(4.0f));
+        reg_accesses = 4 + 3;  // and run(): CMD, STATUS, IRQ_STATUS
+        EXPECT_EQ(b.run(i, rm::CMD_VMM) & rm::ST_ERROR, 0u);
+    });
+    sc_start();
+    using energy::Kernel;
+    const double link_ns = 1000.0 / models::LinkParams{}.bytes_per_ns + models::LinkParams{}.hop_latency_ns;
+    EXPECT_NEAR(write_ns, link_ns + ns(1000), 1e-6);  // the link, then 32 rounds of the 4 macros
+    EXPECT_DOUBLE_EQ(booked(b.ledger, "tile0", "input_buffer", "write_bit", Kernel::bus), words(1000) * word);
+    EXPECT_DOUBLE_EQ(booked(b.ledger, "tile0", "input_buffer", "read_bit", Kernel::vmm), words(kRows) * word);
+    EXPECT_DOUBLE_EQ(booked(b.ledger, "tile0", "output_buffer", "write_bit", Kernel::vmm), words(kCols) * word);
+    EXPECT_DOUBLE_EQ(booked(b.ledger, "tile0", "registers", "access_bit", Kernel::bus), 32.0 * reg_accesses);
+    const auto& st = b.tile->stat(Kernel::vmm);
+    EXPECT_DOUBLE_EQ(st.staging_ns, ns(kRows) + ns(kCols));
+    EXPECT_NEAR(st.staging_pj,
+                (words(kRows) * t.value("sram.read_fj_per_bit") + words(kCols) * t.value("sram.write_fj_per_bit")) * word *
+                    1e-3,
+                1e-9);
+    // The memories' area: macros x macro area (two buffers; the derivative store holds 4 bytes per entry).
+    double area = 0;
+    for (const auto& a : b.tile->area()) area += a.area_um2;
+    EXPECT_DOUBLE_EQ(area, (2 * macros + std::ceil(65536.0 * 32 / t.value("sram.macro_bits"))) * t.value("sram.macro_um2"));
     b.expect_clean();
 }
