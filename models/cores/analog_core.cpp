@@ -98,40 +98,47 @@ const char* AnalogCore::activity() const {
     return m_cfg.activity == Activity::nominal ? "nominal" : "data";
 }
 
-void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out) const {
+// Event counts of one parallel read (docs/architecture.md, "Analog core model").
+// Nominal: the paper's 50 % activity (M18 Eq. 3, §IV-B). Data: the real operands --
+//  - line switches and level-shifter transitions follow the edges of each line's temporal code
+//    (code_edges), transitions at td_transitions_per_edge so that the nominal edge count gives
+//    the nominal figure;
+//  - cell current follows the programmed conductances and each line's pulse time
+//    (data_read_cell_ns, computed by the caller over every digit array).
+void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out, double data_cell_ns) const {
     const auto& p = m_cfg.params;
     const auto& t = m_table;
     const int b = p.bits_in, m = b - 1;
     const double pmax = t.pulse_max_ns(b);
-    double switches, cell_ns, active_rows;
-    if (m_cfg.activity == Activity::nominal) {
-        switches = 0.5 * m * n_in;                 // M18 Eq. 3: (n-1) edges, 50 % switch
-        cell_ns = 0.5 * double(n_in) * n_out * pmax;  // 50 % of bits on
-        active_rows = n_in;
+    const bool data = m_cfg.activity == Activity::data;
+    double switches, cell_ns, transitions;
+    if (!data) {
+        switches = 0.5 * m * n_in;                    // M18 Eq. 3: (n-1) edges, 50 % switch
+        cell_ns = 0.5 * double(n_in) * n_out * pmax;  // 50 % of bits on, cells at on-state current
+        transitions = t.td_transitions_per_row_bit * b * double(n_in);  // 170 pJ per 1024 rows (§IV-B)
     } else {
-        switches = 0, cell_ns = 0, active_rows = 0;
-        for (int i = 0; i < n_in; ++i) {
-            const unsigned mag = static_cast<unsigned>(std::abs(int(in[i])));
-            switches += code_edges(mag, m);
-            cell_ns += double(mag) * p.pulse_unit_ns * n_out;
-            active_rows += mag != 0;
-        }
+        double edges = 0;
+        for (int i = 0; i < n_in; ++i) edges += code_edges(static_cast<unsigned>(std::abs(int(in[i]))), m);
+        switches = edges;
+        cell_ns = data_cell_ns;
+        transitions = t.td_transitions_per_edge(b) * edges;
     }
     c.latency_ns = t.read_latency_ns(b);
     c.latency_parts = {{"temporal_driver", t.drive_window_ns(b)}, {"array", t.rc_settle_ns}, {"adc", t.ramp_ns()}};
     c.events = {
         {kArrayReadSwitch, switches},
         {kArrayReadCellNs, cell_ns},
-        {kTdTransition, t.td_transitions_per_row_bit * b * active_rows},
+        {kTdTransition, transitions},
         {kTdLogicBit, double(b) * n_in},
         {kIntegratorNs, double(n_out) * pmax},  // integrators run as long as the drivers
         {kComparatorNs, double(n_out) * t.ramp_ns()},
         {kLinkValue, double(n_in + n_out)},
     };
-    // Every digit array of a periodic-carry weight is read, each with its own periphery.
+    // Every digit array of a periodic-carry weight is read, each with its own periphery. The
+    // data-mode cell count already sums the digit arrays' own conductances.
     if (m_cfg.carry.cells > 1)
         for (auto& e : c.events)
-            if (e.first != kLinkValue) e.second *= m_cfg.carry.cells;
+            if (e.first != kLinkValue && !(data && e.first == kArrayReadCellNs)) e.second *= m_cfg.carry.cells;
 }
 
 void AnalogCore::add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in) {
@@ -148,6 +155,35 @@ void AnalogCore::add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::Vect
     for (Eigen::Index j = 0; j < y.size(); ++j) y[j] += s * m_noise[std::size_t(j)];
 }
 
+// Cell read current follows the programmed conductance: G / Gmax = g_ref_rel + w g_half_range_rel
+// on the weight array, g_ref_rel on the reference array, for each line's pulse time |code| pulse
+// units. In on-state-equivalent cell-ns of both arrays, halved because array.read_cell_ns is
+// 2 I_read V_read 1 ns (two arrays). Costs one extra matrix-vector product per digit array.
+double AnalogCore::data_read_cell_ns(Region r, bool transpose, const std::int8_t* codes) {
+    const auto& t = m_table;
+    const int n_in = transpose ? r.cols : r.rows, n_out = transpose ? r.rows : r.cols;
+    const int n = m_cfg.carry.cells;
+    m_pulse.resize(n_in);
+    double pulse_sum = 0;
+    for (int i = 0; i < n_in; ++i) {
+        const double ti = double(std::abs(int(codes[i]))) * m_cfg.params.pulse_unit_ns;
+        m_pulse[i] = float(ti);
+        pulse_sum += ti;
+    }
+    double wsum = 0;  // sum over digit arrays and cells of t_i w_ij
+    for (int k = 0; k < n; ++k) {
+        const auto blk = m_cells[k].block(r.row0, r.col0, r.rows, r.cols);
+        if (transpose)
+            m_sum.noalias() = blk * m_pulse;
+        else
+            m_sum.noalias() = blk.transpose() * m_pulse;
+        wsum += m_sum.cast<double>().sum();
+    }
+    // Weight arrays: sum t_i (g_ref + h w_ij); reference arrays: sum t_i g_ref; every digit has both.
+    const double ref = double(n) * t.g_ref_rel * n_out * pulse_sum;
+    return (2.0 * ref + t.g_half_range_rel * wsum) / 2.0;
+}
+
 KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float fs) {
     const auto& p = m_cfg.params;
     const float inv_mx = 1.0f / float(code_max(p.bits_in));
@@ -158,7 +194,8 @@ KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float
     const double inv_fs = 1.0 / double(fs);
     for (int j = 0; j < r.cols; ++j) y[j] = quantize(double(m_out[j]) * inv_fs, p.bits_out);
     KernelCost c;
-    read_costs(c, x, r.rows, r.cols);
+    const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, false, x) : 0.0;
+    read_costs(c, x, r.rows, r.cols, cell_ns);
     return c;
 }
 
@@ -172,7 +209,8 @@ KernelCost AnalogCore::mvm(Region r, const std::int8_t* d, std::int8_t* z, float
     const double inv_fs = 1.0 / double(fs);
     for (int i = 0; i < r.rows; ++i) z[i] = quantize(double(m_out[i]) * inv_fs, p.bits_out);
     KernelCost c;
-    read_costs(c, d, r.cols, r.rows);  // temporal code routed to the columns ("TC To Col")
+    const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, true, d) : 0.0;
+    read_costs(c, d, r.cols, r.rows, cell_ns);  // temporal code routed to the columns ("TC To Col")
     return c;
 }
 

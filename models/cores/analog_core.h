@@ -84,8 +84,13 @@ private:
     KernelCost serial_write_cost(Region r) const;
     void touch(Region r);  // grow the box the next carry must visit
     // Shared by vmm and mvm: `in` drives `n_in` lines, `n_out` integrators/comparators convert.
-    void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out) const;
+    // `data_cell_ns`: the data-mode count of array.read_cell_ns, summed over the digit arrays.
+    void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out, double data_cell_ns) const;
     void add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in);
+    // Data activity: on-state-equivalent cell-ns of both arrays of every digit array, / 2 (the
+    // per-event energy of array.read_cell_ns covers two arrays). `codes` drive the block's rows
+    // (forward) or columns (transpose) for |code| pulse units.
+    double data_read_cell_ns(Region r, bool transpose, const std::int8_t* codes);
 
     AnalogCoreConfig m_cfg;
     energy::AnalogCostTable m_table;
@@ -103,6 +108,7 @@ private:
     device::BulkRng m_read_rng;
     std::vector<float> m_noise;  // scratch for one read's normals
     Eigen::VectorXf m_in, m_out;  // scratch
+    Eigen::VectorXf m_pulse, m_sum;  // scratch: data-mode pulse times and conductance sums
 };
 
 }  // namespace xbar::cores

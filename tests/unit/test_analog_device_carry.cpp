@@ -139,3 +139,39 @@ TEST(AnalogCarry, ReadsChargeEveryDigitArray) {
     EXPECT_NEAR(eb, 3 * ea, 1e-9 * eb);
     EXPECT_EQ(ca.latency_ns, cb.latency_ns);  // the arrays are read in parallel
 }
+
+TEST(AnalogCarry, DataActivityReadsEveryDigitArraysOwnConductance) {
+    // Data activity with three digits: drivers, integrators and ADCs x 3 (one periphery per
+    // digit array), cell current from each digit array's own conductances plus its reference.
+    const int n = 32, cells = 3;
+    auto one = config(n), three = config(n);
+    one.activity = three.activity = cores::Activity::data;
+    three.carry = {cells, 5, 0.5, 1000};
+    cores::AnalogCore a(one), b(three);
+    std::vector<float> w0(n * n);
+    for (int k = 0; k < n * n; ++k) w0[k] = float(0.8 * std::cos(0.21 * k));
+    a.program({n, n}, w0.data());
+    b.program({n, n}, w0.data());
+    std::vector<std::int8_t> x(n), d(n, 7), y(n);
+    for (int i = 0; i < n; ++i) x[i] = std::int8_t((i * 19) % 255 - 127);
+    b.opu({n, n}, x.data(), d.data(), 0.01f);  // lowest digit: 25 x 0.01 x x_i / 127
+    const auto p = xbar::tech::analog();
+    const double g_ref = (1 + 1 / p.on_off_ratio) / 2, h = (1 - 1 / p.on_off_ratio) / 2;
+    double expect = 0;
+    for (int i = 0; i < n; ++i)
+        for (int j = 0; j < n; ++j) {
+            const double low = std::clamp(25 * 0.01 * (x[i] / 127.0), -1.0, 1.0);
+            for (double w : {double(w0[i * n + j]), 0.0, low})  // digits 2, 1, 0
+                expect += std::abs(int(x[i])) * p.pulse_unit_ns * (g_ref + h * w + g_ref) / 2;
+        }
+    const auto ca = a.vmm({n, n}, x.data(), y.data(), 1.0f), cb = b.vmm({n, n}, x.data(), y.data(), 1.0f);
+    for (auto [i, c] : cb.events) {
+        double single = 0;
+        for (auto [k, v] : ca.events)
+            if (k == i) single += v;
+        if (i == energy::kArrayReadCellNs)
+            EXPECT_NEAR(c, expect, 1e-6 * expect);
+        else
+            EXPECT_NEAR(c, (i == energy::kLinkValue ? 1 : cells) * single, 1e-9 * (1 + c)) << i;
+    }
+}
