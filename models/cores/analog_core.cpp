@@ -235,38 +235,58 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
     }
     const int m = p.bits_x - 1;
     const double pmax = t.pulse_max_ns(p.bits_x);
-    double transitions, cell_ns, active_rows, active_cols;
+    KernelCost c;
     if (m_cfg.activity == Activity::nominal) {
-        transitions = 0.5 * r.rows * std::max(p.bits_x - 2, 0);  // M18 Eq. 4b
-        cell_ns = 0.5 * double(r.rows) * r.cols * pmax;           // M18 Eq. 4c, every cell
-        active_rows = r.rows;
-        active_cols = r.cols;
+        c.latency_ns = t.opu_latency_ns();  // four polarity phases
+        c.events = {
+            {kArrayWriteSetup, 1.0},
+            {kArrayWriteTransition, 0.5 * r.rows * std::max(p.bits_x - 2, 0)},  // M18 Eq. 4b
+            {kArrayWriteCellNs, 0.5 * double(r.rows) * r.cols * pmax},          // M18 Eq. 4c, every cell
+            // Drivers are used for two write cycles: twice the read energy (M18 IV-B).
+            {kTdTransition, 2.0 * t.td_transitions_per_row_bit * p.bits_x * double(r.rows)},
+            {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
+            {kVdColumnWrite, double(r.cols)},
+            {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
+            {kLinkValue, double(r.rows + r.cols)},
+        };
     } else {
-        transitions = 0, cell_ns = 0, active_rows = 0, active_cols = 0;
-        double pulse_sum = 0;
+        // Rows: pulse time |x_i| pulse units, temporal-code edges; columns: amplitude |d_j| / d_max.
+        double edges = 0, inner = 0, pulse_sum = 0, amp2_sum = 0, active_cols = 0;
+        bool row_pos = false, row_neg = false, col_pos = false, col_neg = false;
         for (int i = 0; i < r.rows; ++i) {
             const unsigned mag = static_cast<unsigned>(std::abs(int(x[i])));
-            transitions += inner_edges(mag, m);
+            edges += code_edges(mag, m);
+            inner += inner_edges(mag, m);
             pulse_sum += double(mag) * p.pulse_unit_ns;
-            active_rows += mag != 0;
+            row_pos |= x[i] > 0, row_neg |= x[i] < 0;
         }
-        for (int j = 0; j < r.cols; ++j) active_cols += d[j] != 0;
-        cell_ns = pulse_sum * active_cols;  // a cell is written only if its column is driven
+        const double inv_dmax = 1.0 / code_max(p.bits_delta);
+        for (int j = 0; j < r.cols; ++j) {
+            const double a = std::abs(int(d[j])) * inv_dmax;
+            amp2_sum += a * a;
+            active_cols += d[j] != 0;
+            col_pos |= d[j] > 0, col_neg |= d[j] < 0;
+        }
+        // The controller skips a polarity phase (row sign, column sign) in which no driven row
+        // meets a driven column. A driven row is pulsed in each phase of its sign that runs: once
+        // per column sign present (twice with both, the paper's "two write cycles").
+        const int col_signs = int(col_pos) + int(col_neg);
+        const int phases = (int(row_pos) + int(row_neg)) * col_signs;
+        const bool runs = phases > 0;
+        c.latency_ns = phases * t.drive_window_ns(p.bits_x);
+        c.events = {
+            {kArrayWriteSetup, runs ? 1.0 : 0.0},
+            {kArrayWriteTransition, runs ? inner : 0.0},  // Eq. 4b counts the inner edges once per row
+            // Ohmic cell (assumption): I V scales with the amplitude squared, (|d_j| / d_max)^2.
+            {kArrayWriteCellNs, pulse_sum * amp2_sum},
+            {kTdTransition, t.td_transitions_per_edge(p.bits_x) * edges * col_signs},
+            {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
+            {kVdColumnWrite, runs ? active_cols : 0.0},
+            {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
+            {kLinkValue, double(r.rows + r.cols)},
+        };
     }
-    KernelCost c;
-    c.latency_ns = t.opu_latency_ns();
-    c.latency_parts = {{"temporal_driver", t.opu_latency_ns()}};
-    c.events = {
-        {kArrayWriteSetup, 1.0},
-        {kArrayWriteTransition, transitions},
-        {kArrayWriteCellNs, cell_ns},
-        // Drivers are used for two write cycles: twice the read energy (M18 IV-B).
-        {kTdTransition, 2.0 * t.td_transitions_per_row_bit * p.bits_x * active_rows},
-        {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
-        {kVdColumnWrite, active_cols},
-        {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
-        {kLinkValue, double(r.rows + r.cols)},
-    };
+    c.latency_parts = {{"temporal_driver", c.latency_ns}};
     return c;
 }
 

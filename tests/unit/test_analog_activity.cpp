@@ -3,6 +3,8 @@
 // the technology values (tests/tech.h), independently of the core's code:
 //  - level-shifter transitions and line switches: the edges of each line's temporal code, at
 //    td_per_edge = (170 pJ / (1024 x 8 x 15 fJ)) x b / (0.5 (b - 1)) transitions per edge;
+//  - OPU cell write energy: I_write V_write per ns x (|d_j| / d_max)^2 (ohmic cell), polarity
+//    phases that no driven row and column share are skipped;
 //  - read current: G / Gmax = (1 + 1/r) / 2 + w (1 - 1/r) / 2 (r = ON/OFF), reference at
 //    (1 + 1/r) / 2, per line pulse time.
 #include <cmath>
@@ -103,6 +105,70 @@ TEST(AnalogActivity, LevelShiftersAndLineSwitchesFollowTheCodeEdges) {
     double e4 = 0;
     for (int i = 0; i < kN; ++i) x4[i] = std::int8_t(i % 8 - 4), e4 += edges(std::abs(i % 8 - 4), 3);
     EXPECT_NEAR(count(c4.vmm(r, x4.data(), y.data(), 1.0f), energy::kTdTransition), td_per_edge(4) * e4, 1e-9 * e4);
+}
+
+TEST(AnalogActivity, OpuWriteEnergyFollowsTheDeltaAmplitude) {
+    const auto p = tech::analog();
+    const cores::Region r{kN, kN};
+    std::vector<std::int8_t> x(kN, 127);
+    auto write_cell_nj = [&](int delta) {
+        cores::AnalogCore core(config(cores::Activity::data));
+        std::vector<std::int8_t> d(kN, std::int8_t(delta));
+        const auto c = core.opu(r, x.data(), d.data(), 0.001f);
+        return count(c, energy::kArrayWriteCellNs) * core.actions()[energy::kArrayWriteCellNs].energy_pj * 1e-3;
+    };
+    // Ohmic cell (docs/architecture.md, an assumption): I V per ns at amplitude a = |d| / 7 is
+    // a^2 I_write V_write. Every cell is written for 127 ns.
+    const double full = double(kN) * kN * 127e-9 * p.i_write_na * 1e-9 * p.v_write * 1e9;  // nJ
+    EXPECT_NEAR(write_cell_nj(7), full, 1e-9 * full);
+    EXPECT_NEAR(write_cell_nj(-7), full, 1e-9 * full);
+    EXPECT_NEAR(write_cell_nj(1), full / 49, 1e-9 * full);
+    EXPECT_NEAR(write_cell_nj(1) / write_cell_nj(7), 1.0 / 49.0, 1e-12);
+    EXPECT_NEAR(write_cell_nj(3) / write_cell_nj(7), 9.0 / 49.0, 1e-12);
+    // Mixed amplitudes and pulse times: sum_i t_i x sum_j (|d_j| / 7)^2.
+    cores::AnalogCore core(config(cores::Activity::data, 64));
+    std::vector<std::int8_t> xs(64), ds(64);
+    double t = 0, a2 = 0;
+    for (int i = 0; i < 64; ++i) xs[i] = std::int8_t((i * 37) % 255 - 127), t += std::abs(int(xs[i]));
+    for (int j = 0; j < 64; ++j) ds[j] = std::int8_t(j % 15 - 7), a2 += std::pow((j % 15 - 7) / 7.0, 2);
+    EXPECT_NEAR(count(core.opu({64, 64}, xs.data(), ds.data(), 0.001f), energy::kArrayWriteCellNs), t * a2, 1e-9 * t * a2);
+}
+
+TEST(AnalogActivity, OpuSkipsPolarityPhasesWithoutWork) {
+    const auto p = tech::analog();
+    const double window = 127 * p.pulse_unit_ns + p.min_pulse_ns;  // 8-bit drive window, 128 ns
+    const int n = 64;
+    const cores::Region r{n, n};
+    auto run = [&](int xa, int xb, int da, int db, cores::Activity a = cores::Activity::data) {
+        cores::AnalogCore core(config(a, n));
+        std::vector<std::int8_t> x(n), d(n);
+        for (int i = 0; i < n; ++i) x[i] = std::int8_t(i % 2 ? xb : xa);
+        for (int j = 0; j < n; ++j) d[j] = std::int8_t(j % 2 ? db : da);
+        return core.opu(r, x.data(), d.data(), 0.001f);
+    };
+    // (row sign, column sign) pairs present: ++ only; ++, +-; all four; none.
+    EXPECT_NEAR(run(5, 9, 3, 7).latency_ns, 1 * window, 1e-12);
+    EXPECT_NEAR(run(5, 9, 3, -7).latency_ns, 2 * window, 1e-12);
+    EXPECT_NEAR(run(5, -9, 3, 7).latency_ns, 2 * window, 1e-12);
+    EXPECT_NEAR(run(5, -9, 3, -7).latency_ns, 4 * window, 1e-12);
+    EXPECT_NEAR(run(-5, -9, 0, -7).latency_ns, 1 * window, 1e-12);
+    EXPECT_NEAR(run(0, 0, 3, -7).latency_ns, 0.0, 1e-12);
+    EXPECT_NEAR(run(5, -9, 3, -7, cores::Activity::nominal).latency_ns, 4 * window, 1e-12);
+    EXPECT_NEAR(run(5, 9, 3, 7, cores::Activity::nominal).latency_ns, 4 * window, 1e-12);
+    // Nothing runs: no array write, no driver transition.
+    const auto none = run(5, 9, 0, 0);
+    EXPECT_EQ(count(none, energy::kArrayWriteSetup) + count(none, energy::kArrayWriteTransition) +
+                  count(none, energy::kArrayWriteCellNs) + count(none, energy::kTdTransition) +
+                  count(none, energy::kVdColumnWrite),
+              0.0);
+    // A row is pulsed in each phase of its sign that runs: once per column sign present. With
+    // 5 = 101b (4 edges) and 9 = 1001b (4 edges) every row has 4 edges.
+    EXPECT_NEAR(count(run(5, 9, 3, 7), energy::kTdTransition), td_per_edge(8) * 4 * n, 1e-9);
+    EXPECT_NEAR(count(run(5, 9, 3, -7), energy::kTdTransition), 2 * td_per_edge(8) * 4 * n, 1e-9);
+    // Rows with the nominal 3.5 edges and both column signs: the nominal two cycles of 1.38 x 8.
+    const double two_cycles = 2 * td_per_row_bit() * 8 * n;
+    EXPECT_NEAR(count(run(65, -5, 3, -7), energy::kTdTransition), two_cycles, 1e-9 * two_cycles);
+    EXPECT_NEAR(count(run(65, -5, 3, -7, cores::Activity::nominal), energy::kTdTransition), two_cycles, 1e-9 * two_cycles);
 }
 
 TEST(AnalogActivity, ReadCurrentFollowsTheProgrammedConductance) {
