@@ -134,8 +134,9 @@ void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int 
         {kComparatorNs, double(n_out) * t.ramp_ns()},
         {kLinkValue, double(n_in + n_out)},
     };
-    // Every digit array of a periodic-carry weight is read, each with its own periphery. The
-    // data-mode cell count already sums the digit arrays' own conductances.
+    // Every digit array of a periodic-carry weight is read, each with its own drivers, integrators
+    // and ADC (its codes are combined digitally: read_digits). The data-mode cell count already
+    // sums the digit arrays' own conductances.
     if (m_cfg.carry.cells > 1)
         for (auto& e : c.events)
             if (e.first != kLinkValue && !(data && e.first == kArrayReadCellNs)) e.second *= m_cfg.carry.cells;
@@ -145,14 +146,46 @@ void AnalogCore::add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::Vect
     if (m_cfg.read_noise <= 0) return;
     // Independent Gaussian noise on every cell of a read sums, per output line, to one Gaussian
     // of variance sigma^2 sum_i x_i^2: drawn once per output, exactly the same distribution.
+    // With periodic carry every digit array adds its own (read_digits calls this per array).
     const double range = 2.0;  // weights span [-1, 1]
-    // Every digit array adds its own read noise, weighted by its significance.
-    double digits = 0;
-    for (int k = 0; k < m_cfg.carry.cells; ++k) digits += std::pow(digit_scale(k, m_cfg.carry.cells, m_cfg.carry.base), 2);
-    const float s = float(m_cfg.read_noise * range * std::sqrt(digits * double(in.squaredNorm())));
+    const float s = float(m_cfg.read_noise * range * std::sqrt(double(in.squaredNorm())));
     m_noise.resize(device::BulkRng::padded(std::size_t(y.size())));
     m_read_rng.fill_normal(m_noise.data(), std::size_t(y.size()));  // bulk: ~0.7 ns per normal
     for (Eigen::Index j = 0; j < y.size(); ++j) y[j] += s * m_noise[std::size_t(j)];
+}
+
+// Periodic carry: each digit array is integrated and converted by its own ADC at the same full
+// scale (the same periphery as a single array), and the digits' codes are combined digitally,
+// code = sum_k base^(k - cells + 1) code_k, then rounded half away from zero and saturated to
+// the output code. (CrossSim's periodic-carry core also converts every digit core with its own
+// output quantizer and adds the results: sandialabs/cross-sim 39fd461,
+// cross_sim/cross_sim/xbar_simulator/cores/pc_core.py, run_xbar_vmm.)
+void AnalogCore::read_digits(Region r, bool transpose, float fs, std::int8_t* out) {
+    const int bo = m_cfg.params.bits_out;
+    const int n = m_cfg.carry.cells;
+    const int n_out = transpose ? r.rows : r.cols;
+    const double inv_fs = 1.0 / double(fs);
+    auto read = [&](const Matrix& w) {
+        const auto blk = w.block(r.row0, r.col0, r.rows, r.cols);
+        if (transpose)
+            m_out.noalias() = blk * m_in;
+        else
+            m_out.noalias() = blk.transpose() * m_in;
+        add_read_noise(m_out, m_in);
+    };
+    if (n == 1) {
+        read(m_cells[0]);
+        for (int j = 0; j < n_out; ++j) out[j] = quantize(double(m_out[j]) * inv_fs, bo);
+        return;
+    }
+    m_codes.setZero(n_out);
+    for (int k = 0; k < n; ++k) {
+        read(m_cells[k]);
+        const double s = digit_scale(k, n, m_cfg.carry.base);
+        for (int j = 0; j < n_out; ++j) m_codes[j] += s * quantize(double(m_out[j]) * inv_fs, bo);
+    }
+    const double mo = code_max(bo);
+    for (int j = 0; j < n_out; ++j) out[j] = static_cast<std::int8_t>(std::clamp(std::round(m_codes[j]), -mo, mo));
 }
 
 // Cell read current follows the programmed conductance: G / Gmax = g_ref_rel + w g_half_range_rel
@@ -189,10 +222,7 @@ KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float
     const float inv_mx = 1.0f / float(code_max(p.bits_in));
     m_in.resize(r.rows);
     for (int i = 0; i < r.rows; ++i) m_in[i] = float(x[i]) * inv_mx;
-    m_out.noalias() = effective().block(r.row0, r.col0, r.rows, r.cols).transpose() * m_in;
-    add_read_noise(m_out, m_in);
-    const double inv_fs = 1.0 / double(fs);
-    for (int j = 0; j < r.cols; ++j) y[j] = quantize(double(m_out[j]) * inv_fs, p.bits_out);
+    read_digits(r, false, fs, y);
     KernelCost c;
     const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, false, x) : 0.0;
     read_costs(c, x, r.rows, r.cols, cell_ns);
@@ -204,10 +234,7 @@ KernelCost AnalogCore::mvm(Region r, const std::int8_t* d, std::int8_t* z, float
     const float inv_md = 1.0f / float(code_max(p.bits_in));
     m_in.resize(r.cols);
     for (int j = 0; j < r.cols; ++j) m_in[j] = float(d[j]) * inv_md;
-    m_out.noalias() = effective().block(r.row0, r.col0, r.rows, r.cols) * m_in;
-    add_read_noise(m_out, m_in);
-    const double inv_fs = 1.0 / double(fs);
-    for (int i = 0; i < r.rows; ++i) z[i] = quantize(double(m_out[i]) * inv_fs, p.bits_out);
+    read_digits(r, true, fs, z);
     KernelCost c;
     const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, true, d) : 0.0;
     read_costs(c, d, r.cols, r.rows, cell_ns);  // temporal code routed to the columns ("TC To Col")
@@ -352,10 +379,22 @@ KernelCost AnalogCore::serial_write_cost(Region r) const {
 KernelCost AnalogCore::read_back(Region r, float* w) {
     const auto& p = m_cfg.params;
     const int mo = code_max(p.bits_out);
-    const Matrix& we = effective();
+    const int n = m_cfg.carry.cells;
+    // Each digit array is converted by its own ADC and the codes combined digitally, as in a
+    // parallel read (read_digits).
     for (int i = 0; i < r.rows; ++i)
-        for (int j = 0; j < r.cols; ++j)
-            w[std::ptrdiff_t(i) * r.cols + j] = float(quantize(we(r.row0 + i, r.col0 + j), p.bits_out)) / float(mo);
+        for (int j = 0; j < r.cols; ++j) {
+            std::int8_t code;
+            if (n == 1) {
+                code = quantize(m_cells[0](r.row0 + i, r.col0 + j), p.bits_out);
+            } else {
+                double sum = 0;
+                for (int k = 0; k < n; ++k)
+                    sum += digit_scale(k, n, m_cfg.carry.base) * quantize(m_cells[k](r.row0 + i, r.col0 + j), p.bits_out);
+                code = static_cast<std::int8_t>(std::clamp(std::round(sum), -double(mo), double(mo)));
+            }
+            w[std::ptrdiff_t(i) * r.cols + j] = float(code) / float(mo);
+        }
     KernelCost c = serial_read_cost(r);
     for (auto& e : c.events) e.second *= m_cfg.carry.cells;  // every digit array is read
     c.latency_ns *= m_cfg.carry.cells;
