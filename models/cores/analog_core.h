@@ -16,6 +16,10 @@
 
 namespace xbar::cores {
 
+// What the event counts assume (scenario /tile/activity; docs/architecture.md, "Analog core
+// model"): nominal = the paper's 50 % switching and on-state cells (M18 Eqs. 3, 4, four OPU
+// phases), data = the real operands (code edges, pulse times, conductances, delta amplitudes,
+// non-empty OPU phases). The numerics are the same in both.
 enum class Activity { nominal, data };
 
 // Which conductance-update model the cells follow (models/device/). Weights are normalized to
