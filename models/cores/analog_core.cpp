@@ -98,54 +98,123 @@ const char* AnalogCore::activity() const {
     return m_cfg.activity == Activity::nominal ? "nominal" : "data";
 }
 
-void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out) const {
+// Event counts of one parallel read (docs/architecture.md, "Analog core model").
+// Nominal: the paper's 50 % activity (M18 Eq. 3, §IV-B). Data: the real operands --
+//  - line switches and level-shifter transitions follow the edges of each line's temporal code
+//    (code_edges), transitions at td_transitions_per_edge so that the nominal edge count gives
+//    the nominal figure;
+//  - cell current follows the programmed conductances and each line's pulse time
+//    (data_read_cell_ns, computed by the caller over every digit array).
+void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out, double data_cell_ns) const {
     const auto& p = m_cfg.params;
     const auto& t = m_table;
     const int b = p.bits_in, m = b - 1;
     const double pmax = t.pulse_max_ns(b);
-    double switches, cell_ns, active_rows;
-    if (m_cfg.activity == Activity::nominal) {
-        switches = 0.5 * m * n_in;                 // M18 Eq. 3: (n-1) edges, 50 % switch
-        cell_ns = 0.5 * double(n_in) * n_out * pmax;  // 50 % of bits on
-        active_rows = n_in;
+    const bool data = m_cfg.activity == Activity::data;
+    double switches, cell_ns, transitions;
+    if (!data) {
+        switches = 0.5 * m * n_in;                    // M18 Eq. 3: (n-1) edges, 50 % switch
+        cell_ns = 0.5 * double(n_in) * n_out * pmax;  // 50 % of bits on, cells at on-state current
+        transitions = t.td_transitions_per_row_bit * b * double(n_in);  // 170 pJ per 1024 rows (§IV-B)
     } else {
-        switches = 0, cell_ns = 0, active_rows = 0;
-        for (int i = 0; i < n_in; ++i) {
-            const unsigned mag = static_cast<unsigned>(std::abs(int(in[i])));
-            switches += code_edges(mag, m);
-            cell_ns += double(mag) * p.pulse_unit_ns * n_out;
-            active_rows += mag != 0;
-        }
+        double edges = 0;
+        for (int i = 0; i < n_in; ++i) edges += code_edges(static_cast<unsigned>(std::abs(int(in[i]))), m);
+        switches = edges;
+        cell_ns = data_cell_ns;
+        transitions = t.td_transitions_per_edge(b) * edges;
     }
     c.latency_ns = t.read_latency_ns(b);
     c.latency_parts = {{"temporal_driver", t.drive_window_ns(b)}, {"array", t.rc_settle_ns}, {"adc", t.ramp_ns()}};
     c.events = {
         {kArrayReadSwitch, switches},
         {kArrayReadCellNs, cell_ns},
-        {kTdTransition, t.td_transitions_per_row_bit * b * active_rows},
+        {kTdTransition, transitions},
         {kTdLogicBit, double(b) * n_in},
         {kIntegratorNs, double(n_out) * pmax},  // integrators run as long as the drivers
         {kComparatorNs, double(n_out) * t.ramp_ns()},
         {kLinkValue, double(n_in + n_out)},
     };
-    // Every digit array of a periodic-carry weight is read, each with its own periphery.
+    // Every digit array of a periodic-carry weight is read, each with its own drivers, integrators
+    // and ADC (its codes are combined digitally: read_digits). The data-mode cell count already
+    // sums the digit arrays' own conductances.
     if (m_cfg.carry.cells > 1)
         for (auto& e : c.events)
-            if (e.first != kLinkValue) e.second *= m_cfg.carry.cells;
+            if (e.first != kLinkValue && !(data && e.first == kArrayReadCellNs)) e.second *= m_cfg.carry.cells;
 }
 
 void AnalogCore::add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in) {
     if (m_cfg.read_noise <= 0) return;
     // Independent Gaussian noise on every cell of a read sums, per output line, to one Gaussian
     // of variance sigma^2 sum_i x_i^2: drawn once per output, exactly the same distribution.
+    // With periodic carry every digit array adds its own (read_digits calls this per array).
     const double range = 2.0;  // weights span [-1, 1]
-    // Every digit array adds its own read noise, weighted by its significance.
-    double digits = 0;
-    for (int k = 0; k < m_cfg.carry.cells; ++k) digits += std::pow(digit_scale(k, m_cfg.carry.cells, m_cfg.carry.base), 2);
-    const float s = float(m_cfg.read_noise * range * std::sqrt(digits * double(in.squaredNorm())));
+    const float s = float(m_cfg.read_noise * range * std::sqrt(double(in.squaredNorm())));
     m_noise.resize(device::BulkRng::padded(std::size_t(y.size())));
     m_read_rng.fill_normal(m_noise.data(), std::size_t(y.size()));  // bulk: ~0.7 ns per normal
     for (Eigen::Index j = 0; j < y.size(); ++j) y[j] += s * m_noise[std::size_t(j)];
+}
+
+// Periodic carry: each digit array is integrated and converted by its own ADC at the same full
+// scale (the same periphery as a single array), and the digits' codes are combined digitally,
+// code = sum_k base^(k - cells + 1) code_k, then rounded half away from zero and saturated to
+// the output code. (CrossSim's periodic-carry core also converts every digit core with its own
+// output quantizer and adds the results: sandialabs/cross-sim 39fd461,
+// cross_sim/cross_sim/xbar_simulator/cores/pc_core.py, run_xbar_vmm.)
+void AnalogCore::read_digits(Region r, bool transpose, float fs, std::int8_t* out) {
+    const int bo = m_cfg.params.bits_out;
+    const int n = m_cfg.carry.cells;
+    const int n_out = transpose ? r.rows : r.cols;
+    const double inv_fs = 1.0 / double(fs);
+    auto read = [&](const Matrix& w) {
+        const auto blk = w.block(r.row0, r.col0, r.rows, r.cols);
+        if (transpose)
+            m_out.noalias() = blk * m_in;
+        else
+            m_out.noalias() = blk.transpose() * m_in;
+        add_read_noise(m_out, m_in);
+    };
+    if (n == 1) {
+        read(m_cells[0]);
+        for (int j = 0; j < n_out; ++j) out[j] = quantize(double(m_out[j]) * inv_fs, bo);
+        return;
+    }
+    m_codes.setZero(n_out);
+    for (int k = 0; k < n; ++k) {
+        read(m_cells[k]);
+        const double s = digit_scale(k, n, m_cfg.carry.base);
+        for (int j = 0; j < n_out; ++j) m_codes[j] += s * quantize(double(m_out[j]) * inv_fs, bo);
+    }
+    const double mo = code_max(bo);
+    for (int j = 0; j < n_out; ++j) out[j] = static_cast<std::int8_t>(std::clamp(std::round(m_codes[j]), -mo, mo));
+}
+
+// Cell read current follows the programmed conductance: G / Gmax = g_ref_rel + w g_half_range_rel
+// on the weight array, g_ref_rel on the reference array, for each line's pulse time |code| pulse
+// units. In on-state-equivalent cell-ns of both arrays, halved because array.read_cell_ns is
+// 2 I_read V_read 1 ns (two arrays). Costs one extra matrix-vector product per digit array.
+double AnalogCore::data_read_cell_ns(Region r, bool transpose, const std::int8_t* codes) {
+    const auto& t = m_table;
+    const int n_in = transpose ? r.cols : r.rows, n_out = transpose ? r.rows : r.cols;
+    const int n = m_cfg.carry.cells;
+    m_pulse.resize(n_in);
+    double pulse_sum = 0;
+    for (int i = 0; i < n_in; ++i) {
+        const double ti = double(std::abs(int(codes[i]))) * m_cfg.params.pulse_unit_ns;
+        m_pulse[i] = float(ti);
+        pulse_sum += ti;
+    }
+    double wsum = 0;  // sum over digit arrays and cells of t_i w_ij
+    for (int k = 0; k < n; ++k) {
+        const auto blk = m_cells[k].block(r.row0, r.col0, r.rows, r.cols);
+        if (transpose)
+            m_sum.noalias() = blk * m_pulse;
+        else
+            m_sum.noalias() = blk.transpose() * m_pulse;
+        wsum += m_sum.cast<double>().sum();
+    }
+    // Weight arrays: sum t_i (g_ref + h w_ij); reference arrays: sum t_i g_ref; every digit has both.
+    const double ref = double(n) * t.g_ref_rel * n_out * pulse_sum;
+    return (2.0 * ref + t.g_half_range_rel * wsum) / 2.0;
 }
 
 KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float fs) {
@@ -153,12 +222,10 @@ KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float
     const float inv_mx = 1.0f / float(code_max(p.bits_in));
     m_in.resize(r.rows);
     for (int i = 0; i < r.rows; ++i) m_in[i] = float(x[i]) * inv_mx;
-    m_out.noalias() = effective().block(r.row0, r.col0, r.rows, r.cols).transpose() * m_in;
-    add_read_noise(m_out, m_in);
-    const double inv_fs = 1.0 / double(fs);
-    for (int j = 0; j < r.cols; ++j) y[j] = quantize(double(m_out[j]) * inv_fs, p.bits_out);
+    read_digits(r, false, fs, y);
     KernelCost c;
-    read_costs(c, x, r.rows, r.cols);
+    const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, false, x) : 0.0;
+    read_costs(c, x, r.rows, r.cols, cell_ns);
     return c;
 }
 
@@ -167,12 +234,10 @@ KernelCost AnalogCore::mvm(Region r, const std::int8_t* d, std::int8_t* z, float
     const float inv_md = 1.0f / float(code_max(p.bits_in));
     m_in.resize(r.cols);
     for (int j = 0; j < r.cols; ++j) m_in[j] = float(d[j]) * inv_md;
-    m_out.noalias() = effective().block(r.row0, r.col0, r.rows, r.cols) * m_in;
-    add_read_noise(m_out, m_in);
-    const double inv_fs = 1.0 / double(fs);
-    for (int i = 0; i < r.rows; ++i) z[i] = quantize(double(m_out[i]) * inv_fs, p.bits_out);
+    read_digits(r, true, fs, z);
     KernelCost c;
-    read_costs(c, d, r.cols, r.rows);  // temporal code routed to the columns ("TC To Col")
+    const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, true, d) : 0.0;
+    read_costs(c, d, r.cols, r.rows, cell_ns);  // temporal code routed to the columns ("TC To Col")
     return c;
 }
 
@@ -197,38 +262,58 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
     }
     const int m = p.bits_x - 1;
     const double pmax = t.pulse_max_ns(p.bits_x);
-    double transitions, cell_ns, active_rows, active_cols;
+    KernelCost c;
     if (m_cfg.activity == Activity::nominal) {
-        transitions = 0.5 * r.rows * std::max(p.bits_x - 2, 0);  // M18 Eq. 4b
-        cell_ns = 0.5 * double(r.rows) * r.cols * pmax;           // M18 Eq. 4c, every cell
-        active_rows = r.rows;
-        active_cols = r.cols;
+        c.latency_ns = t.opu_latency_ns();  // four polarity phases
+        c.events = {
+            {kArrayWriteSetup, 1.0},
+            {kArrayWriteTransition, 0.5 * r.rows * std::max(p.bits_x - 2, 0)},  // M18 Eq. 4b
+            {kArrayWriteCellNs, 0.5 * double(r.rows) * r.cols * pmax},          // M18 Eq. 4c, every cell
+            // Drivers are used for two write cycles: twice the read energy (M18 IV-B).
+            {kTdTransition, 2.0 * t.td_transitions_per_row_bit * p.bits_x * double(r.rows)},
+            {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
+            {kVdColumnWrite, double(r.cols)},
+            {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
+            {kLinkValue, double(r.rows + r.cols)},
+        };
     } else {
-        transitions = 0, cell_ns = 0, active_rows = 0, active_cols = 0;
-        double pulse_sum = 0;
+        // Rows: pulse time |x_i| pulse units, temporal-code edges; columns: amplitude |d_j| / d_max.
+        double edges = 0, inner = 0, pulse_sum = 0, amp2_sum = 0, active_cols = 0;
+        bool row_pos = false, row_neg = false, col_pos = false, col_neg = false;
         for (int i = 0; i < r.rows; ++i) {
             const unsigned mag = static_cast<unsigned>(std::abs(int(x[i])));
-            transitions += inner_edges(mag, m);
+            edges += code_edges(mag, m);
+            inner += inner_edges(mag, m);
             pulse_sum += double(mag) * p.pulse_unit_ns;
-            active_rows += mag != 0;
+            row_pos |= x[i] > 0, row_neg |= x[i] < 0;
         }
-        for (int j = 0; j < r.cols; ++j) active_cols += d[j] != 0;
-        cell_ns = pulse_sum * active_cols;  // a cell is written only if its column is driven
+        const double inv_dmax = 1.0 / code_max(p.bits_delta);
+        for (int j = 0; j < r.cols; ++j) {
+            const double a = std::abs(int(d[j])) * inv_dmax;
+            amp2_sum += a * a;
+            active_cols += d[j] != 0;
+            col_pos |= d[j] > 0, col_neg |= d[j] < 0;
+        }
+        // The controller skips a polarity phase (row sign, column sign) in which no driven row
+        // meets a driven column. A driven row is pulsed in each phase of its sign that runs: once
+        // per column sign present (twice with both, the paper's "two write cycles").
+        const int col_signs = int(col_pos) + int(col_neg);
+        const int phases = (int(row_pos) + int(row_neg)) * col_signs;
+        const bool runs = phases > 0;
+        c.latency_ns = phases * t.drive_window_ns(p.bits_x);
+        c.events = {
+            {kArrayWriteSetup, runs ? 1.0 : 0.0},
+            {kArrayWriteTransition, runs ? inner : 0.0},  // Eq. 4b counts the inner edges once per row
+            // Ohmic cell (assumption): I V scales with the amplitude squared, (|d_j| / d_max)^2.
+            {kArrayWriteCellNs, pulse_sum * amp2_sum},
+            {kTdTransition, t.td_transitions_per_edge(p.bits_x) * edges * col_signs},
+            {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
+            {kVdColumnWrite, runs ? active_cols : 0.0},
+            {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
+            {kLinkValue, double(r.rows + r.cols)},
+        };
     }
-    KernelCost c;
-    c.latency_ns = t.opu_latency_ns();
-    c.latency_parts = {{"temporal_driver", t.opu_latency_ns()}};
-    c.events = {
-        {kArrayWriteSetup, 1.0},
-        {kArrayWriteTransition, transitions},
-        {kArrayWriteCellNs, cell_ns},
-        // Drivers are used for two write cycles: twice the read energy (M18 IV-B).
-        {kTdTransition, 2.0 * t.td_transitions_per_row_bit * p.bits_x * active_rows},
-        {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
-        {kVdColumnWrite, active_cols},
-        {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
-        {kLinkValue, double(r.rows + r.cols)},
-    };
+    c.latency_parts = {{"temporal_driver", c.latency_ns}};
     return c;
 }
 
@@ -294,10 +379,22 @@ KernelCost AnalogCore::serial_write_cost(Region r) const {
 KernelCost AnalogCore::read_back(Region r, float* w) {
     const auto& p = m_cfg.params;
     const int mo = code_max(p.bits_out);
-    const Matrix& we = effective();
+    const int n = m_cfg.carry.cells;
+    // Each digit array is converted by its own ADC and the codes combined digitally, as in a
+    // parallel read (read_digits).
     for (int i = 0; i < r.rows; ++i)
-        for (int j = 0; j < r.cols; ++j)
-            w[std::ptrdiff_t(i) * r.cols + j] = float(quantize(we(r.row0 + i, r.col0 + j), p.bits_out)) / float(mo);
+        for (int j = 0; j < r.cols; ++j) {
+            std::int8_t code;
+            if (n == 1) {
+                code = quantize(m_cells[0](r.row0 + i, r.col0 + j), p.bits_out);
+            } else {
+                double sum = 0;
+                for (int k = 0; k < n; ++k)
+                    sum += digit_scale(k, n, m_cfg.carry.base) * quantize(m_cells[k](r.row0 + i, r.col0 + j), p.bits_out);
+                code = static_cast<std::int8_t>(std::clamp(std::round(sum), -double(mo), double(mo)));
+            }
+            w[std::ptrdiff_t(i) * r.cols + j] = float(code) / float(mo);
+        }
     KernelCost c = serial_read_cost(r);
     for (auto& e : c.events) e.second *= m_cfg.carry.cells;  // every digit array is read
     c.latency_ns *= m_cfg.carry.cells;

@@ -16,6 +16,10 @@
 
 namespace xbar::cores {
 
+// What the event counts assume (scenario /tile/activity; docs/architecture.md, "Analog core
+// model"): nominal = the paper's 50 % switching and on-state cells (M18 Eqs. 3, 4, four OPU
+// phases), data = the real operands (code edges, pulse times, conductances, delta amplitudes,
+// non-empty OPU phases). The numerics are the same in both.
 enum class Activity { nominal, data };
 
 // Which conductance-update model the cells follow (models/device/). Weights are normalized to
@@ -79,13 +83,21 @@ public:
     const Matrix& cells(int k) const { return m_cells[k]; }
 
 private:
-    const Matrix& effective();  // the weights reads see (digit arrays combined)
+    const Matrix& effective();  // the digit arrays combined in float (reads convert each array: read_digits)
     KernelCost serial_read_cost(Region r) const;
     KernelCost serial_write_cost(Region r) const;
     void touch(Region r);  // grow the box the next carry must visit
     // Shared by vmm and mvm: `in` drives `n_in` lines, `n_out` integrators/comparators convert.
-    void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out) const;
+    // `data_cell_ns`: the data-mode count of array.read_cell_ns, summed over the digit arrays.
+    void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out, double data_cell_ns) const;
     void add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in);
+    // Shared by vmm (forward: y = W^T m_in) and mvm (transpose: z = W m_in): every digit array is
+    // read and converted by its own ADC; the codes are combined digitally into `out`.
+    void read_digits(Region r, bool transpose, float fs, std::int8_t* out);
+    // Data activity: on-state-equivalent cell-ns of both arrays of every digit array, / 2 (the
+    // per-event energy of array.read_cell_ns covers two arrays). `codes` drive the block's rows
+    // (forward) or columns (transpose) for |code| pulse units.
+    double data_read_cell_ns(Region r, bool transpose, const std::int8_t* codes);
 
     AnalogCoreConfig m_cfg;
     energy::AnalogCostTable m_table;
@@ -103,6 +115,8 @@ private:
     device::BulkRng m_read_rng;
     std::vector<float> m_noise;  // scratch for one read's normals
     Eigen::VectorXf m_in, m_out;  // scratch
+    Eigen::VectorXf m_pulse, m_sum;  // scratch: data-mode pulse times and conductance sums
+    Eigen::VectorXd m_codes;         // scratch: digit codes combined
 };
 
 }  // namespace xbar::cores

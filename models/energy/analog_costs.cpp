@@ -25,6 +25,9 @@ double AnalogCostTable::read_latency_ns(int bits_in) const {
 }
 // Four polarity phases (++, +-, -+, --), each one temporal drive window (M18 §1.3).
 double AnalogCostTable::opu_latency_ns() const { return 4 * drive_window_ns(p.bits_x); }
+double AnalogCostTable::td_transitions_per_edge(int bits) const {
+    return td_transitions_per_row_bit * bits / (0.5 * (bits - 1));
+}
 
 double AnalogCostTable::periphery_area_um2() const {
     double s = 0;
@@ -85,6 +88,12 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     // Level-shifter transitions per row per input bit, from the 170 pJ quoted for 1024 drivers at
     // 8 bits and 15 fJ per transition (M18 §IV-B): 170 pJ / (1024 x 8 x 15 fJ) = 1.38.
     t.td_transitions_per_row_bit = p.td_read_pj_8bit / (1024.0 * 8.0 * p.ls_transition_fj * 1e-3);
+    // G = G_ref + w (Gmax - Gmin) / 2, G_ref = (Gmax + Gmin) / 2, Gmin = Gmax / on_off_ratio (M18
+    // Table I: ON/OFF 10; reference array at mid-range, §II).
+    if (std::isnan(p.on_off_ratio)) bad(unset);
+    if (!(p.on_off_ratio > 1)) bad("analog_cell.on_off_ratio must be > 1");
+    t.g_ref_rel = 0.5 * (1.0 + 1.0 / p.on_off_ratio);
+    t.g_half_range_rel = 0.5 * (1.0 - 1.0 / p.on_off_ratio);
 
     auto& a = t.actions;
     a.resize(kAnalogActionCount);

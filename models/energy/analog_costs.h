@@ -105,6 +105,16 @@ struct AnalogCostTable {
     double opu_latency_ns() const;           // 4 polarity phases x drive window
     // Nominal event counts (the paper's 50 % activity assumption)
     double td_transitions_per_row_bit;       // from td_read_pj_8bit
+    // Data activity: level-shifter transitions per edge of a line's temporal code. A b-bit line
+    // has 0.5 (b-1) edges on average (the switches term of M18 Eq. 3), so per edge
+    // td_transitions_per_row_bit * b / (0.5 (b-1)): a line with the nominal edge count costs
+    // exactly the nominal td_transitions_per_row_bit * b.
+    double td_transitions_per_edge(int bits) const;
+    // Cell conductance relative to the on state Gmax, Gmin = Gmax / on_off_ratio: a normalized
+    // weight w in [-1, 1] is G / Gmax = g_ref_rel + w g_half_range_rel, the reference array sits
+    // at G_ref / Gmax = g_ref_rel (mid-range).
+    double g_ref_rel;         // (1 + 1/on_off_ratio) / 2
+    double g_half_range_rel;  // (1 - 1/on_off_ratio) / 2
     std::vector<AreaItem> area;
     double periphery_area_um2() const;
     double array_area_um2() const;

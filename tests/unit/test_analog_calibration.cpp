@@ -81,6 +81,7 @@ constexpr double c_cell = 35e-18;                    // ReRAM + access device
 constexpr double v_read = 0.785, i_read = 1e-9;      // analog cell, R_on = 100 MOhm
 constexpr double v_write = 1.8, i_write = 10.3e-9;
 constexpr double v_logic = 0.8;
+constexpr double on_off = 10;                        // ReRAM ON/OFF ratio
 constexpr double ns = 1e-9;
 // C_line = n_cols (C_wire + C_ReRAM) (M18 Eq. 3); R_line = n pitch r_wire.
 constexpr double c_line(double cells) { return cells * (c_wire * pitch_um + c_cell); }
@@ -230,9 +231,17 @@ TEST(AnalogCalibration, DataDependentActivityCountsTheRealOperands) {
     // No input: no line switches, no cell current, no driver transitions; ADC and integrators
     // still run for the whole window (1024 comparators x 20 uA x 1.8 V x 256 ns).
     EXPECT_EQ(z.by_component_nj.count("array") ? z.by_component_nj.at("array") : 0.0, 0.0);
+    EXPECT_NEAR(z.by_component_nj.count("temporal_driver") ? z.by_component_nj.at("temporal_driver") : 0.0,
+                35e-12 * 1e9, 1e-12);  // registers and control only (35 pJ per 1024 rows)
     EXPECT_NEAR(z.by_component_nj.at("adc"), 1024 * 20e-6 * 1.8 * 256e-9 * 1e9, 1e-9);
-    // All-ones magnitude 127: one rising edge per row, every cell on for 127 ns.
+    // All-ones magnitude 127: one rising edge per row, every cell on for 127 ns. The cells are
+    // unprogrammed (weight 0), so both arrays sit at G_ref = (Gmax + Gmin) / 2 with
+    // Gmin = Gmax / ON/OFF: each conducts (1 + 1/10) / 2 of the on-state current.
     using namespace table1;
-    const double expect = (2 * n * c_line(n) * v_read * v_read + 2 * n * n * i_read * v_read * 127 * ns) * 1e9;
+    const double g_ref = (1 + 1 / on_off) / 2;
+    const double expect = (2 * n * c_line(n) * v_read * v_read + 2 * n * n * i_read * g_ref * v_read * 127 * ns) * 1e9;
     EXPECT_NEAR(f.by_component_nj.at("array"), expect, 1e-9);
+    // One edge per row: 15 fJ x (170 pJ / (1024 x 8 x 15 fJ)) x 8 / (0.5 x 7) transitions per edge,
+    // i.e. 170 pJ x 8 / 3.5 / 8 per row; plus the 35 pJ of logic.
+    EXPECT_NEAR(f.by_component_nj.at("temporal_driver"), (170e-12 / 3.5 + 35e-12) * 1e9, 1e-12);
 }
