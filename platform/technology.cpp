@@ -53,7 +53,7 @@ const std::vector<TechEntrySpec>& technology_entries() {
         entry("analog_cell.i_read_na", "nA", kPositive, "analog: i_read_na", "on-state read current (Eq. 3 static term)", {{&A::i_read_na}}),
         entry("analog_cell.v_write", "V", kVolt, "analog: v_write", "write voltage (Eqs. 4a-c)", {{&A::v_write}}),
         entry("analog_cell.i_write_na", "nA", kPositive, "analog: i_write_na", "on-state write current (Eq. 4c)", {{&A::i_write_na}}),
-        entry("analog_cell.on_off_ratio", "1", kRatio, "analog: on_off_ratio", "ON/OFF conductance ratio (recorded; no model uses it yet)", {{&A::on_off_ratio}}),
+        entry("analog_cell.on_off_ratio", "1", kRatio, "analog: on_off_ratio", "ON/OFF conductance ratio (activity data: the read current of cells between G_min = G_max / ratio and G_max)", {{&A::on_off_ratio}}),
         entry("binary_cell.v_read", "V", kVolt, "digital: binary_v_read", "binary cell read voltage (CV^2 + IVt cross-check)", {{&D::binary_v_read}}),
         entry("binary_cell.i_read_na", "nA", kPositive, "digital: binary_i_read_na", "binary cell read current (cross-check)", {{&D::binary_i_read_na}}),
         entry("binary_cell.v_write", "V", kVolt, "digital: binary_v_write", "binary cell write voltage (cross-check)", {{&D::binary_v_write}}),
