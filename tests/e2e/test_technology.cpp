@@ -134,6 +134,39 @@ TEST(Technology, DoublingTheArrayWireCapacitanceFollowsCLineEverywhere) {
     }
 }
 
+// The system around the core: DRAM per bit, the host's arithmetic, the tile's SRAM buffers.
+// paper_kernels writes the 1024 x 1024 float32 weights into DRAM and PROGRAM reads them back;
+// the firmware draws and scales each weight (2 host ops per weight).
+TEST(Technology, DoublingTheDramReadEnergyDoublesOnlyTheDramReads) {
+    const Result r = run_paper("dram", {{"overrides", {{"dram.read_pj_per_bit", 40}}}});
+    expect_only(r, {{"dram.memory.read_bit", 40.0}}, "dram.read_pj_per_bit = 40");
+    EXPECT_EQ(r.actions.at("dram.memory.read_bit@bus").count, 1024.0 * 1024 * 4 * 8);
+    EXPECT_EQ(r.latency_parts_ns, baseline().latency_parts_ns);
+}
+
+TEST(Technology, TheHostsArithmeticCostsItsEntriesPerOp) {
+    const double ops = 2.0 * 1024 * 1024;
+    EXPECT_EQ(baseline().summary.at("host").at("arithmetic_ops").get<double>(), ops);
+    const Result e = run_paper("host-pj", {{"overrides", {{"host.op_pj", 140}}}});
+    expect_only(e, {{"host.cpu.arithmetic_op", 140.0}}, "host.op_pj = 140");
+    EXPECT_EQ(e.actions.at("host.cpu.arithmetic_op@host").count, ops);
+    // Host time is serial with everything else in this program: the run lasts ops x 1 ns longer.
+    const Result t = run_paper("host-ns", {{"overrides", {{"host.op_ns", 2.0}}}});
+    EXPECT_NEAR(t.summary.at("sim_time_ns").get<double>() - baseline().summary.at("sim_time_ns").get<double>(),
+                ops * 1.0, 1e-6);
+    EXPECT_EQ(t.latency_parts_ns, baseline().latency_parts_ns);
+}
+
+TEST(Technology, DoublingTheSramReadEnergyDoublesOnlyTheBufferReads) {
+    const Result r = run_paper("sram-read", {{"overrides", {{"sram.read_fj_per_bit", 68}}}});
+    // The analog tile's buffers are sram.* macros: every read bit of IN_BUF costs 68 fJ.
+    expect_only(r, {{"tile0.input_buffer.read_bit", 68e-3}}, "sram.read_fj_per_bit = 68");
+    // 1024 codes in 64-bit words over 4 macros of 2 ns: the VMM reads 1024 codes, the OPU 2 x 1024.
+    const double bits = 1024.0 * 8;
+    EXPECT_EQ(r.actions.at("tile0.input_buffer.read_bit@vmm").count, bits);
+    EXPECT_EQ(r.actions.at("tile0.input_buffer.read_bit@opu").count, 2 * bits);
+}
+
 TEST(Technology, SummaryListsTheEffectiveTechnologyWithOverrides) {
     const Result r = run_paper("summary", {{"overrides", {{"adc.comparator_ua", 40}}}});
     const json& t = r.summary.at("technology");

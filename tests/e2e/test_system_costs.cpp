@@ -1,0 +1,80 @@
+// Nothing in the system is free unless the output says so: a training run on two tiles walks its
+// SystemC module tree (summary.json "modules", collected from sc_get_top_level_objects) and every
+// hardware module either has energy in the ledger or is listed under "not_modelled"; every tile
+// charges its buffers, derivative store and registers; the host charges its arithmetic, with a
+// mini-batch accumulating its update on the host.
+#include <fstream>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "e2e_util.h"
+
+namespace {
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+json train_two_tiles(const std::string& tag, int batch) {
+    const fs::path w = e2e::scratch("system-" + tag);
+    fs::create_directories(w);
+    json doc = json::parse(e2e::slurp(fs::path(XBAR_SOURCE_DIR) / "scenarios/training/digits-two-tile-split.json"));
+    doc["firmware"]["epochs"] = 1;
+    doc["firmware"]["train_limit"] = 40;
+    doc["firmware"]["test_limit"] = 20;
+    doc["firmware"]["batch_size"] = batch;
+    std::ofstream(w / "s.json") << doc.dump(1);
+    const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("not modelled (cost 0 in this run):"), std::string::npos) << r.out;
+    return e2e::summary(w / "out");
+}
+}  // namespace
+
+TEST(SystemCosts, EveryModuleIsChargedOrListedAsNotModelled) {
+    const json s = train_two_tiles("walk", 1);
+    std::set<std::string> owners, listed;
+    for (const auto& [owner, nj] : s.at("energy").at("by_owner_nj").items())
+        if (nj.get<double>() > 0) owners.insert(owner);
+    for (const auto& n : s.at("not_modelled")) {
+        const std::string c = n.at("component");
+        listed.insert(c.substr(0, c.find('.')));
+        EXPECT_FALSE(n.at("what").get<std::string>().empty()) << c;
+    }
+    int hardware = 0;
+    for (const auto& m : s.at("modules")) {
+        if (!m.at("hardware").get<bool>()) continue;
+        ++hardware;
+        const std::string name = m.at("name");
+        const std::string top = name.substr(0, name.find('.'));
+        EXPECT_TRUE(owners.count(top)) << name << " has no energy in the ledger";
+        EXPECT_TRUE(listed.count(top)) << name << " has no not-modelled entry saying what it leaves out";
+    }
+    EXPECT_EQ(hardware, 5);  // host, interconnect, dram, tile0, tile1
+    // Inside each tile: the core's actions, the SRAM memories and the registers all cost energy.
+    const json& comp = s.at("energy").at("by_component_nj");
+    for (const std::string t : {"tile0", "tile1"})
+        for (const std::string c : {"input_buffer", "output_buffer", "registers", "array", "adc", "temporal_driver"})
+            EXPECT_TRUE(comp.contains(t + "." + c)) << t << "." << c;
+    EXPECT_TRUE(comp.contains("tile0.derivative_store"));  // the layers' activations run on tile0
+    EXPECT_TRUE(comp.contains("tile0.digital_unit"));
+    EXPECT_TRUE(comp.contains("dram.memory"));
+    EXPECT_TRUE(comp.contains("host.cpu"));
+    // And the tile's memories have area next to the core's.
+    EXPECT_GT(s.at("area").at("tile0").at("memories_total_um2").get<double>(), 0);
+}
+
+// The host's ops: per training sample the input encoding (3 per feature) and the output error
+// (3 per class); with a mini-batch the accumulated update costs the host per nonzero input row
+// 2 + 2 x n_out more, so a batch of 4 costs the host strictly more than batch 1 and its energy is
+// ops x host.op_pj exactly.
+TEST(SystemCosts, TheHostChargesItsArithmeticPerOp) {
+    const json b1 = train_two_tiles("batch1", 1), b4 = train_two_tiles("batch4", 4);
+    const double ops1 = b1.at("host").at("arithmetic_ops"), ops4 = b4.at("host").at("arithmetic_ops");
+    EXPECT_GE(ops1, 40 * (3 * 64 + 3 * 10.0) + 20 * 3 * 64.0);
+    EXPECT_GT(ops4, ops1);
+    for (const json* s : {&b1, &b4}) {
+        const json& host = s->at("energy").at("by_component_nj").at("host.cpu");
+        EXPECT_NEAR(host.at("host").get<double>(), s->at("host").at("arithmetic_ops").get<double>() * 70e-3,
+                    1e-9 * host.at("host").get<double>());
+    }
+}
