@@ -977,6 +977,37 @@ std::string section(const std::string& id, const std::string& title, const std::
            (lead.empty() ? "" : "<p class=\"lead\">" + esc(lead) + "</p>\n") + content + "</section>\n";
 }
 
+// Where the run's energy goes by owner (host, interconnect, DRAM, tiles), the tile memories' area,
+// and what the run does not charge (summaries written before these lists have none: no section).
+std::string system_section(const json& s) {
+    const json& owners = at(at(s, "energy"), "by_owner_nj");
+    const json& nm = at(s, "not_modelled");
+    if (!nm.is_array()) return "";
+    const double total = num(at(s, "energy"), "total_nj", 0);
+    std::vector<std::pair<double, std::string>> by;
+    if (owners.is_object())
+        for (const auto& [o, nj] : owners.items()) by.push_back({nj.get<double>(), o});
+    std::sort(by.rbegin(), by.rend());
+    std::vector<std::vector<std::string>> rows, gaps;
+    for (const auto& [nj, o] : by) rows.push_back({o, energy_nj(nj), total > 0 ? share(nj / total) : ""});
+    std::string body = table({"owner", "energy", "share"}, rows, "owners-table");
+    const json& area = at(s, "area");
+    if (area.is_object())
+        for (const auto& [t, a] : area.items())
+            if (a.contains("memories_total_um2"))
+                body += "<p>" + esc(t) + ": core periphery " + area_um2(num(a, "periphery_um2", 0)) +
+                        " + SRAM memories (buffers, derivative store) " + area_um2(num(a, "memories_total_um2", 0)) +
+                        " = " + area_um2(num(a, "tile_um2", 0)) + ".</p>\n";
+    for (const auto& n : nm) gaps.push_back({str(n, "component"), str(n, "what")});
+    body += "<h3>Not modelled (cost 0 in this run)</h3>\n" + table({"component", "what is and is not charged"}, gaps,
+                                                                    "not-modelled-table");
+    return section("system", "System",
+                   "Energy by owner: the host's arithmetic, the interconnect, DRAM and every tile (core, buffers, "
+                   "registers, digital unit). Kernel figures elsewhere are the compute unit's own (the reference's "
+                   "tables); the tile's buffer staging is listed next to them.",
+                   body);
+}
+
 // The effective technology: the entries a scenario overrode in view, every entry in a collapsed
 // table (summaries written before the technology file have none: no section).
 std::string technology_section(const json& tech) {
@@ -1232,6 +1263,7 @@ std::string render_run_report(const json& s, const std::string& power_csv) {
                  "Periphery components add up to the tile's footprint; the analog arrays (hatched) sit on top of "
                  "the periphery and are not added.",
                  "<figure>" + area_chart(s) + "</figure>\n");
+    b << system_section(s);
     b << technology_section(at(s, "technology"));
     b << section("scenario", "Scenario", "Every default filled in: what actually ran.",
                  "<details><summary>Effective scenario (JSON)</summary>\n<pre>" + esc(sc.dump(2)) +
