@@ -54,8 +54,6 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/platform/quantum_ns", Type::number, 1, 1e9, {}, 1000.0, "ns", "global quantum of the host's temporal decoupling"},
         {"/platform/dram/base", Type::integer, 0, 281474976710655.0, {}, 2147483648.0, "byte", "DRAM base address"},
         {"/platform/dram/size_mib", Type::integer, 1, 16384, {}, 64, "MiB", "DRAM size"},
-        {"/platform/dram/latency_ns", Type::number, 0, 1e6, {}, 50.0, "ns", "DRAM access latency"},
-        {"/platform/dram/bandwidth_gb_s", Type::number, 0.001, 1e4, {}, 25.6, "GB/s", "DRAM bandwidth"},
         {"/platform/tile_map/base", Type::integer, 0, 281474976710655.0, {}, 1073741824.0, "byte", "address of tile 0's window"},
         {"/platform/tile_map/stride", Type::integer, double(regmap::WINDOW_SIZE), 1099511627776.0, {}, double(regmap::WINDOW_SIZE), "byte", "distance between tile windows (>= 1 MiB window)"},
         {"/platform/interconnect/hop_latency_ns", Type::number, 0, 1e6, {}, 2.0, "ns", "router traversal latency per transaction"},
@@ -197,6 +195,8 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 const char* moved_to_technology(const std::string& path) {
     if (path == "/platform/interconnect/wire_c_af_per_um") return "interconnect.wire_c_af_per_um";
     if (path == "/platform/interconnect/voltage") return "interconnect.voltage";
+    if (path == "/platform/dram/latency_ns") return "dram.latency_ns";
+    if (path == "/platform/dram/bandwidth_gb_s") return "dram.bandwidth_gb_s";
     return nullptr;
 }
 
@@ -461,8 +461,6 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     s.quantum_ns = num("/platform/quantum_ns");
     s.dram_base = u64("/platform/dram/base");
     s.dram_size = u64("/platform/dram/size_mib") << 20;
-    s.dram_latency_ns = num("/platform/dram/latency_ns");
-    s.dram_bytes_per_ns = num("/platform/dram/bandwidth_gb_s");  // GB/s == bytes/ns
     s.tile_base = u64("/platform/tile_map/base");
     s.tile_stride = u64("/platform/tile_map/stride");
     s.hop_latency_ns = num("/platform/interconnect/hop_latency_ns");

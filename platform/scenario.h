@@ -64,7 +64,6 @@ struct Scenario {
     int tiles = 1;
     double quantum_ns = 1000;
     std::uint64_t dram_base = 0, dram_size = 0;
-    double dram_latency_ns = 0, dram_bytes_per_ns = 0;
     std::uint64_t tile_base = 0, tile_stride = 0;
     double hop_latency_ns = 0, link_bytes_per_ns = 0;
     double wire_length_um = 0, wire_activity = 0;  // the wire's C and swing are technology entries

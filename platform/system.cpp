@@ -222,8 +222,8 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     router.set_trace_transfers(s.trace_level == "all");
     models::DramParams dp;
     dp.size_bytes = s.dram_size;
-    dp.latency_ns = s.dram_latency_ns;
-    dp.bytes_per_ns = s.dram_bytes_per_ns;
+    dp.latency_ns = st.dram_latency_ns;
+    dp.bytes_per_ns = st.dram_bytes_per_ns;
     dp.read_pj_per_bit = st.dram_read_pj_per_bit;
     dp.write_pj_per_bit = st.dram_write_pj_per_bit;
     models::Dram dram("dram", dp, &ledger);

@@ -108,6 +108,8 @@ const std::vector<TechEntrySpec>& technology_entries() {
         entry("interconnect.voltage", "V", kVolt, "interconnect: wire energy per bit", "host-to-tile link swing", {{&InterconnectTech::voltage}}),
         entry("register.access_ns", "ns", kDelay, "tile: register access time", "one control/status register access", {{&S::reg_access_ns}}),
         entry("register.access_fj_per_bit", "fJ/bit", kPositive, "tile: register access energy", "energy per register bit accessed (32 per access)", {{&S::reg_fj_per_bit}}),
+        entry("dram.latency_ns", "ns", kDelay, "dram: access latency", "fixed latency of one DRAM access", {{&S::dram_latency_ns}}),
+        entry("dram.bandwidth_gb_s", "GB/s", kPositive, "dram: transfer time", "DRAM channel bandwidth (transfer time = bytes / bandwidth)", {{&S::dram_bytes_per_ns}}),
         entry("dram.read_pj_per_bit", "pJ/bit", kPositive, "dram: read energy", "DRAM read energy per bit (array, I/O and interface)", {{&S::dram_read_pj_per_bit}}),
         entry("dram.write_pj_per_bit", "pJ/bit", kPositive, "dram: write energy", "DRAM write energy per bit", {{&S::dram_write_pj_per_bit}}),
         entry("host.op_ns", "ns", kDelay, "host: time per arithmetic op", "host CPU time per scalar arithmetic operation of the firmware", {{&S::host_op_ns}}),

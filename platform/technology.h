@@ -32,6 +32,7 @@ struct SystemTech {
     double sram_read_fj_per_bit = energy::kFromTechnology, sram_write_fj_per_bit = energy::kFromTechnology;
     double sram_macro_um2 = energy::kFromTechnology;
     double dram_read_pj_per_bit = energy::kFromTechnology, dram_write_pj_per_bit = energy::kFromTechnology;
+    double dram_latency_ns = energy::kFromTechnology, dram_bytes_per_ns = energy::kFromTechnology;
     double host_op_ns = energy::kFromTechnology, host_op_pj = energy::kFromTechnology;
 };
 

@@ -153,6 +153,8 @@ for name, doc, frag in [
          '/platform/interconnect/wire_c_af_per_um: moved to the technology: set the entry "interconnect.wire_c_af_per_um" in /technology/overrides'),
         ('tech-moved-voltage', {"platform": {"interconnect": {"voltage": 0.8}}},
          '/platform/interconnect/voltage: moved to the technology: set the entry "interconnect.voltage" in /technology/overrides'),
+        ('tech-moved-dram-latency', {"platform": {"dram": {"latency_ns": 50}}},
+         '/platform/dram/latency_ns: moved to the technology: set the entry "dram.latency_ns" in /technology/overrides'),
 ]:
     add(name, doc, frag)
 
