@@ -406,7 +406,7 @@ void Tile::run_for(const cores::KernelCost& c) {
     m_power_mw.write(0.0);
 }
 
-void Tile::book(Kernel k, const cores::KernelCost& c, sc_time t0, sc_time t1) {
+void Tile::book(Kernel k, const cores::KernelCost& c, sc_time t0, sc_time t1, sc_time cmd_t0, sc_time cmd_t1) {
     for (const auto& [idx, count] : c.events)
         m_ledger.add(m_action_ids[idx], k, count, t0.value(), t1.value());
     auto& parts = m_stats[int(k)].latency_parts_ns;
@@ -419,8 +419,11 @@ void Tile::book(Kernel k, const cores::KernelCost& c, sc_time t0, sc_time t1) {
     m_stats[int(k)].busy_ns += (t1 - t0).to_seconds() * 1e9;
     if (k == Kernel::vmm || k == Kernel::mvm || k == Kernel::opu)  // MACs or cell updates
         m_stats[int(k)].macs += double(m_active_rows) * double(m_active_cols);
-    m_timeline.slice(m_kernel_track, energy::kernel_name(k), "kernel", t0.value(), t1.value(),
-                     {{"rows", double(m_active_rows)}, {"cols", double(m_active_cols)}});
+    // One slice for the whole command (buffer staging included), with the core's share as an arg.
+    if (cmd_t1 == SC_ZERO_TIME) cmd_t0 = t0, cmd_t1 = t1;  // not given: the core's time
+    m_timeline.slice(m_kernel_track, energy::kernel_name(k), "kernel", cmd_t0.value(), cmd_t1.value(),
+                     {{"rows", double(m_active_rows)}, {"cols", double(m_active_cols)},
+                      {"core_ns", (t1 - t0).to_seconds() * 1e9}});
 }
 
 // ---- the tile's command thread ------------------------------------------------------------
@@ -437,6 +440,7 @@ void Tile::command_thread() {
         m_busy.write(true);
         m_state.write(int(cmd));  // TileState follows the command numbering
         const cores::Region r{int(m_active_rows), int(m_active_cols), int(m_row_base), int(m_col_base)};
+        const sc_time t_cmd = sc_time_stamp();
         // Operands come out of the SRAM buffers before the core runs (serialized with it).
         const std::uint32_t r_in = cmd == rm::CMD_MVM ? r.cols : r.rows;
         if (cmd == rm::CMD_VMM || cmd == rm::CMD_MVM || cmd == rm::CMD_OPU) stage(k, Mem::in_buf, false, r_in);
@@ -479,11 +483,11 @@ void Tile::command_thread() {
                 m_ledger.add(m_du_action, k, double(m_du_count), t0.value(), sc_time_stamp().value());
                 m_stats[int(k)].count++;
                 m_stats[int(k)].busy_ns += cost.latency_ns;
-                m_timeline.slice(m_kernel_track, "digital", "kernel", t0.value(), sc_time_stamp().value(),
-                                 {{"elements", double(m_du_count)}});
                 stage(k, Mem::in_buf, true, m_du_count);  // results, then the second copy or the derivatives
                 if (m_du_op == du::OP_SCALE_BY_DERIV) stage(k, Mem::in_buf, true, m_du_count);
                 else stage(k, Mem::deriv, true, 4ull * m_du_count);
+                m_timeline.slice(m_kernel_track, "digital", "kernel", t_cmd.value(), sc_time_stamp().value(),
+                                 {{"elements", double(m_du_count)}, {"core_ns", cost.latency_ns}});
                 finish(rm::ERR_NONE);
                 continue;
             }
@@ -502,9 +506,11 @@ void Tile::command_thread() {
         if (err == rm::ERR_NONE) {
             const sc_time t1 = sc_time_stamp();  // after any weight fetch
             run_for(cost);
-            book(k, cost, t1, sc_time_stamp());
+            const sc_time t_core = sc_time_stamp();
             if (cmd == rm::CMD_VMM) stage(k, Mem::out_buf, true, r.cols);  // results into OUT_BUF
             if (cmd == rm::CMD_MVM) stage(k, Mem::out_buf, true, r.rows);
+            const bool staged = cmd == rm::CMD_VMM || cmd == rm::CMD_MVM || cmd == rm::CMD_OPU;
+            book(k, cost, t1, t_core, staged ? t_cmd : t1, sc_time_stamp());
             // Periodic carry runs inside the update commands: the tile stays busy until it is done.
             if (m_core->carry_due()) {
                 m_state.write(int(TileState::carry));

@@ -82,7 +82,10 @@ private:
     void dma_thread();
     // Moves `len` bytes between bus address `bus` and `host` memory in bursts; false on error.
     bool bus_copy(bool read, std::uint64_t bus, unsigned char* host, std::uint64_t len);
-    void book(energy::Kernel k, const cores::KernelCost& c, sc_core::sc_time t0, sc_core::sc_time t1);
+    // Books a kernel's events over [t0, t1) (the core's time); the timeline slice spans the whole
+    // command [cmd_t0, cmd_t1) when given (buffer staging included).
+    void book(energy::Kernel k, const cores::KernelCost& c, sc_core::sc_time t0, sc_core::sc_time t1,
+              sc_core::sc_time cmd_t0 = sc_core::SC_ZERO_TIME, sc_core::sc_time cmd_t1 = sc_core::SC_ZERO_TIME);
     // Waits out a kernel; with a VCD, phase by phase (driver / ADC active) at its average power.
     void run_for(const cores::KernelCost& c);
     void finish(std::uint32_t error);
