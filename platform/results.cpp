@@ -58,6 +58,28 @@ void print_coverage(std::ostream& os, const RunResult& r) {
     for (const auto& n : r.not_modelled) os << " " << n.component;
     os << "\n";
 }
+
+// Energy by the basis of its per-event energy (energy::Basis: physics, stated, assumption), every
+// basis listed (0 when no action of the run has it); the three add up to energy.total_nj.
+json energy_by_basis(const RunResult& r) {
+    json out = {{"physics", 0.0}, {"stated", 0.0}, {"assumption", 0.0}};
+    for (const auto& e : r.energy) out[e.basis] = out.value(e.basis, 0.0) + e.energy_pj * 1e-3;
+    return out;
+}
+
+void print_energy_by_basis(std::ostream& os, const json& energy) {
+    const double total = energy.value("total_nj", 0.0);
+    os << "\n  energy by basis of the per-event energy:";
+    char buf[96];
+    const char* sep = " ";
+    for (const char* basis : {"physics", "stated", "assumption"}) {
+        const double nj = energy.at("by_basis_nj").value(basis, 0.0);
+        std::snprintf(buf, sizeof buf, "%s%s %.4g nJ (%.1f%%)", sep, basis, nj, total > 0 ? 100.0 * nj / total : 0.0);
+        sep = ", ";
+        os << buf;
+    }
+    os << "\n";
+}
 }  // namespace
 
 json summary_json(const Scenario& s, const RunResult& r) {
@@ -148,6 +170,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
     }
     j["energy"] = {{"total_nj", r.total_energy_pj * 1e-3}, {"by_kernel_nj", by_kernel},
                    {"by_component_nj", by_component}, {"by_owner_nj", by_owner}, {"actions", actions}};
+    j["energy"]["by_basis_nj"] = energy_by_basis(r);
 
     j["area"] = area_json(r);
     add_coverage(j, r);
@@ -225,6 +248,7 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
         std::snprintf(buf, sizeof buf, "    %-28s%s\n", comp.c_str(), line.c_str());
         os << buf;
     }
+    print_energy_by_basis(os, j["energy"]);
     os << "\n  area (um2):\n";
     for (const auto& [tile, a] : j["area"].items()) {
         std::snprintf(buf, sizeof buf, "    %-7s periphery %.0f, array on top %.0f:", tile.c_str(),
