@@ -60,6 +60,8 @@ const Eq kLineRc = [](const Tech& t) {
 };
 // The host link per bit: activity x C x route length x V^2 (activity and length are scenario fields).
 const Eq kLinkBit = [](const Tech& t) { return t.at("interconnect.wire_c_af_per_um") * sq(t.at("interconnect.voltage")); };
+// DRAM: the technology entry is the energy per bit read.
+const Eq kDramReadBit = [](const Tech& t) { return t.at("dram.read_pj_per_bit"); };
 // §IV-G: C_line V^2 + I V tau per bit read, in fJ.
 const Eq kReramReadBitEquation = [](const Tech& t) {
     const double v = t.at("binary_cell.v_read");
@@ -93,8 +95,10 @@ const std::vector<Case>& cases() {
         // The binary cell reaches only the digital ReRAM's cross-check of its stated bit energies.
         {"binary_cell.v_read", kCompare8, "digital_reram", {}, {},
          {{"/tile0/reram_bit_energy_equation_fj/read", kReramReadBitEquation}}},
-        // Add here: {"dram.read_pj_per_bit", kAnalog8, "analog_reram", {{"dram/memory/read_bit", <E = the entry>}},
-        // {}, {}} once the DRAM energy entry exists (its action's per-event energy is the entry itself).
+        // DRAM energy per bit (an assumption of the technology file): the per-event energy is the entry.
+        {"dram.read_pj_per_bit", kAnalog8, "analog_reram", {{"dram/memory/read_bit", kDramReadBit}}, {}, {}},
+        // More cases: one row each (entry, scenario, variant, the actions / latency parts / derived
+        // outputs its equation names with the equation).
     };
     return c;
 }
