@@ -95,7 +95,11 @@ void print_energy_by_basis(std::ostream& os, const json& energy) {
     const char* sep = " ";
     for (const char* basis : {"physics", "stated", "assumption"}) {
         const double nj = energy.at("by_basis_nj").value(basis, 0.0);
-        std::snprintf(buf, sizeof buf, "%s%s %.4g nJ (%.1f%%)", sep, basis, nj, total > 0 ? 100.0 * nj / total : 0.0);
+        const double pc = total > 0 ? 100.0 * nj / total : 0.0;
+        if (pc > 0 && pc < 0.05)  // a tiny non-zero share is not "0.0%"
+            std::snprintf(buf, sizeof buf, "%s%s %.4g nJ (<0.1%%)", sep, basis, nj);
+        else
+            std::snprintf(buf, sizeof buf, "%s%s %.4g nJ (%.1f%%)", sep, basis, nj, pc);
         sep = ", ";
         os << buf;
     }
