@@ -15,8 +15,9 @@
 //      bits one 1 KiB access moves
 //   L  a kernel's latency part, "<kernel>.<part>" (kernels[].latency_breakdown_ns_mean); also the
 //      digital unit's kernel, "digital" (1024 elements, kernels[].latency_ns_mean), a tile memory's
-//      1 KiB access, "<memory>.access_1KiB" (kernels[].buffer_ns_mean), one register access,
-//      "registers.access", and one host operation, "host.op"
+//      1 KiB access, "<memory>.access_1KiB" (kernels[].buffer_ns_mean), a 1 KiB DRAM access,
+//      "dram.access_1KiB", one register access, "registers.access", and one host operation,
+//      "host.op"
 //   A  an area item (area.<tile>.components_um2, memories_um2)
 //   X  the digital ReRAM cross-check (derived.<tile>.reram_bit_energy_equation_fj)
 // Outside the cores, the SystemC models take their technology as plain numbers: the tile's SRAM
@@ -141,6 +142,8 @@ inline Outputs system_outputs(const platform::Technology& t) {
     o["every: L registers.access"] = st.reg_access_ns;
     o["every: E dram.memory.read_bit"] = st.dram_read_pj_per_bit;
     o["every: E dram.memory.write_bit"] = st.dram_write_pj_per_bit;
+    // One DRAM access of 1 KiB: latency + bytes / bandwidth (models/dram/dram.cpp).
+    o["every: L dram.access_1KiB"] = st.dram_latency_ns + 1024.0 / st.dram_bytes_per_ns;
     o["every: E host.cpu.arithmetic_op"] = st.host_op_pj;
     o["every: L host.op"] = st.host_op_ns;
     return o;

@@ -100,6 +100,8 @@ const Row kDocumented[] = {
         {"register.access_fj_per_bit", "—", "—", "—", "E registers.access_bit"},
         {"dram.read_pj_per_bit", "—", "—", "—", "E dram.memory.read_bit"},
         {"dram.write_pj_per_bit", "—", "—", "—", "E dram.memory.write_bit"},
+        {"dram.latency_ns", "—", "—", "—", "L dram.access_1KiB"},
+        {"dram.bandwidth_gb_s", "—", "—", "—", "L dram.access_1KiB"},
         {"host.op_ns", "—", "—", "—", "L host.op"},
         {"host.op_pj", "—", "—", "—", "E host.cpu.arithmetic_op"},
 };
