@@ -1029,6 +1029,40 @@ std::string technology_section(const json& tech) {
                    body);
 }
 
+// Where the energy comes from: the split by the basis of the per-event energies
+// (energy.by_basis_nj) and every ledger row with its per-event energy, basis and source
+// (energy.actions, collapsed). Summaries written before the basis existed have neither: nothing.
+std::string energy_provenance_html(const json& energy) {
+    std::string o;
+    const json& by = at(energy, "by_basis_nj");
+    const double total = num(energy, "total_nj");
+    if (by.is_object()) {
+        const std::pair<const char*, const char*> bases[] = {
+            {"physics", "an equation of technology entries (C V\u00b2, I V t, wire C \u00d7 length \u00d7 V\u00b2)"},
+            {"stated", "a figure the reference states (for a whole operation or per event), restated per event"},
+            {"assumption", "a value the reference does not give (its source says whose)"}};
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& [b, what] : bases)
+            rows.push_back({b, energy_nj(num(by, b, 0.0)), share(num(by, b, 0.0) / total), what});
+        o += "<h3>Energy by basis of the per-event energy</h3>\n" +
+             table({"basis", "energy", "share of run", "per-event energy is"}, rows, "energy-basis-table");
+    }
+    const json& actions = at(energy, "actions");
+    if (actions.is_array() && !actions.empty()) {
+        std::vector<std::vector<std::string>> rows;
+        for (const auto& a : actions)
+            rows.push_back({str(a, "owner"), str(a, "component"), str(a, "action"), str(a, "kernel"), plain(num(a, "count")),
+                            si(num(a, "energy_pj_per_event") * 1e-12, "J"), energy_nj(num(a, "energy_nj")),
+                            str(a, "basis", kDash), str(a, "source")});
+        o += "<details><summary>Every action (" + std::to_string(rows.size()) +
+             " ledger rows): count, per-event energy, basis and source</summary>\n" +
+             table({"owner", "component", "action", "kernel", "count", "per event", "energy", "basis", "source"}, rows,
+                   "energy-actions-table") +
+             "</details>\n";
+    }
+    return o;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -1255,7 +1289,7 @@ std::string render_run_report(const json& s, const std::string& power_csv) {
     b << section("energy", "Energy per kernel",
                  "Each bar is one kernel type over the whole run, split by component; the label is its total and "
                  "its share of the run's energy. Hover a segment for its value.",
-                 "<figure>" + energy_chart(s) + "</figure>\n");
+                 "<figure>" + energy_chart(s) + "</figure>\n" + energy_provenance_html(at(s, "energy")));
     b << section("latency", "Latency per kernel",
                  "Mean latency of one call split by component (Table III style); the label is the mean latency.",
                  "<figure>" + latency_chart(s) + "</figure>\n");

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <algorithm>
 
+#include "models/energy/digital_costs.h"
+
 namespace xbar::platform {
 
 using nlohmann::json;
@@ -56,6 +58,51 @@ void add_coverage(json& j, const RunResult& r) {
 void print_coverage(std::ostream& os, const RunResult& r) {
     os << "\n  host arithmetic: " << r.host_ops << " ops\n  not modelled (cost 0 in this run):";
     for (const auto& n : r.not_modelled) os << " " << n.component;
+    os << "\n";
+}
+
+// Energy by the basis of its per-event energy (energy::Basis: physics, stated, assumption), every
+// basis listed (0 when no action of the run has it); the three add up to energy.total_nj.
+json energy_by_basis(const RunResult& r) {
+    json out = {{"physics", 0.0}, {"stated", 0.0}, {"assumption", 0.0}};
+    for (const auto& e : r.energy) out[e.basis] = out.value(e.basis, 0.0) + e.energy_pj * 1e-3;
+    return out;
+}
+
+// Digital ReRAM: the per-bit energies the reference's recipe gives (M18 §IV-G: C_line V^2 + I V tau
+// with Table I's binary cell and the read / write access time), next to the stated per-bit figures
+// the run charges (166 / 676 nJ per 8 Mbit). The stated ones are used (models/energy/digital_costs.cpp
+// says why); the equation is a cross-check of the binary_cell.* entries, which nothing else uses.
+void add_reram_bit_cross_check(json& derived, const Scenario& s, const RunResult& r) {
+    if (s.variant != "digital_reram") return;
+    energy::DigitalParams p = digital_params(s.technology, 8);  // the cell and line do not depend on the MAC design
+    p.rows = s.rows;
+    p.cols = s.cols;
+    const auto t = energy::make_digital_cost_table(p, energy::DigitalMemory::reram);
+    const json equation = {{"read", t.reram_read_bit_eq_fj}, {"write", t.reram_write_bit_eq_fj}};
+    const json stated = {{"read", t.actions[energy::kDigReadBit].energy_pj * 1e3},
+                         {"write", t.actions[energy::kDigWriteBit].energy_pj * 1e3}};
+    for (const auto& tile : tiles_of(r)) {
+        derived[tile]["reram_bit_energy_equation_fj"] = equation;
+        derived[tile]["reram_bit_energy_stated_fj"] = stated;
+    }
+}
+
+void print_energy_by_basis(std::ostream& os, const json& energy) {
+    const double total = energy.value("total_nj", 0.0);
+    os << "\n  energy by basis of the per-event energy:";
+    char buf[96];
+    const char* sep = " ";
+    for (const char* basis : {"physics", "stated", "assumption"}) {
+        const double nj = energy.at("by_basis_nj").value(basis, 0.0);
+        const double pc = total > 0 ? 100.0 * nj / total : 0.0;
+        if (pc > 0 && pc < 0.05)  // a tiny non-zero share is not "0.0%"
+            std::snprintf(buf, sizeof buf, "%s%s %.4g nJ (<0.1%%)", sep, basis, nj);
+        else
+            std::snprintf(buf, sizeof buf, "%s%s %.4g nJ (%.1f%%)", sep, basis, nj, pc);
+        sep = ", ";
+        os << buf;
+    }
     os << "\n";
 }
 }  // namespace
@@ -130,6 +177,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
             derived[t]["fj_per_mac_cycle"] = e * 1e3 / macs;
         }
     }
+    add_reram_bit_cross_check(derived, s, r);
     j["cycle"] = cycles;
     j["derived"] = derived;
 
@@ -148,6 +196,7 @@ json summary_json(const Scenario& s, const RunResult& r) {
     }
     j["energy"] = {{"total_nj", r.total_energy_pj * 1e-3}, {"by_kernel_nj", by_kernel},
                    {"by_component_nj", by_component}, {"by_owner_nj", by_owner}, {"actions", actions}};
+    j["energy"]["by_basis_nj"] = energy_by_basis(r);
 
     j["area"] = area_json(r);
     add_coverage(j, r);
@@ -212,6 +261,7 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
     }
     for (const auto& [tile, d] : j["derived"].items())
         for (const auto& [k, v] : d.items()) {
+            if (!v.is_number()) continue;  // the cross-check objects stay in summary.json
             std::snprintf(buf, sizeof buf, "  %-7s %-18s %.3f\n", tile.c_str(), k.c_str(), v.get<double>());
             os << buf;
         }
@@ -225,6 +275,7 @@ void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
         std::snprintf(buf, sizeof buf, "    %-28s%s\n", comp.c_str(), line.c_str());
         os << buf;
     }
+    print_energy_by_basis(os, j["energy"]);
     os << "\n  area (um2):\n";
     for (const auto& [tile, a] : j["area"].items()) {
         std::snprintf(buf, sizeof buf, "    %-7s periphery %.0f, array on top %.0f:", tile.c_str(),

@@ -224,6 +224,30 @@ TEST(RunReport, TechnologySectionShowsOverriddenEntriesFirst) {
     EXPECT_TRUE(has(html.substr(every), "M18 Table I"));
 }
 
+TEST(RunReport, EnergySectionShowsTheBasisSplitAndEveryActionWithItsBasis) {
+    EXPECT_FALSE(has(render_run_report(sample_summary(), ""), "energy-basis-table"));  // older summaries: nothing
+    json s = sample_summary();
+    s["energy"]["by_basis_nj"] = {{"physics", 4526.3}, {"stated", 0.82}, {"assumption", 0.0}};
+    s["energy"]["actions"] = json::parse(R"([
+      {"owner": "tile0", "component": "adc", "action": "comparator_ns", "kernel": "vmm", "count": 262144.0,
+       "energy_pj_per_event": 0.036, "energy_nj": 9.437184, "source": "M18 IV-E: I x V x 1 ns", "basis": "physics"},
+      {"owner": "tile0", "component": "voltage_driver", "action": "column_write", "kernel": "opu", "count": 1024.0,
+       "energy_pj_per_event": 0.078125, "energy_nj": 0.08, "source": "M18 IV-C: <80 pJ> / 1024", "basis": "stated"}])");
+    const std::string html = render_run_report(s, "");
+    const auto split = html.find("id=\"energy-basis-table\""), rows = html.find("id=\"energy-actions-table\"");
+    ASSERT_NE(split, std::string::npos);
+    ASSERT_NE(rows, std::string::npos);
+    const std::string t = html.substr(split, rows - split);
+    for (const char* v : {"<td>physics</td><td>4.53 \u00b5J</td><td>100.0 %</td>", "<td>stated</td><td>820 pJ</td>",
+                          "<td>assumption</td><td>0 J</td>"})
+        EXPECT_TRUE(has(t, v)) << v;
+    const std::string a = html.substr(rows);
+    EXPECT_TRUE(has(a, "<td>comparator_ns</td><td>vmm</td><td>262\u202f144</td><td>36.0 fJ</td><td>9.44 nJ</td><td>physics</td>"));
+    EXPECT_TRUE(has(a, "<td>column_write</td><td>opu</td><td>1\u202f024</td><td>78.1 fJ</td><td>80.0 pJ</td><td>stated</td>"));
+    EXPECT_TRUE(has(a, "M18 IV-C: &lt;80 pJ&gt; / 1024"));  // sources are escaped
+    EXPECT_TRUE(has(html, "Every action (2 ledger rows)"));
+}
+
 TEST(RunReport, AccuracyChartOnlyWithEpochs) {
     const std::string html = render_run_report(sample_summary(false), sample_power_csv());
     EXPECT_FALSE(has(html, "chart-accuracy"));
