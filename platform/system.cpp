@@ -355,7 +355,6 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         const auto& t = *tiles[k];
         for (int i = 0; i < energy::kKernelCount; ++i) {
             const auto kern = energy::Kernel(i);
-            const auto& st = t.stat(kern);
             const auto& stat = t.stat(kern);
             KernelResult kr{t.basename(), energy::kernel_name(kern), stat.count, stat.busy_ns, 0.0,
                             stat.staging_ns, stat.staging_pj, stat.macs, stat.latency_parts_ns};

@@ -1,8 +1,8 @@
-// The technology file end to end: doubling one entry through /technology/overrides changes exactly
-// the actions whose equations contain it, by the factor the equation gives (evaluated here from
-// M18 Table I and §IV, reference/marinella2018.md), and nothing else; the effective technology is
-// in summary.json; a bad technology file is exit 2 with its path and nothing written. Scenarios
-// and technology files are written under the test's scratch folder.
+// The technology file end to end: doubling one of the system entries (host, SRAM buffers) through
+// /technology/overrides changes exactly the actions whose equations contain it, by the factor the
+// equation gives, and nothing else (the core, wire and DRAM entries: test_technology_effects.cpp);
+// the effective technology is in summary.json; a bad technology file is exit 2 with its path and
+// nothing written. Scenarios and technology files are written under the test's scratch folder.
 #include <fstream>
 #include <map>
 #include <string>
@@ -15,10 +15,8 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-// M18 Table I / §IV values, written out independently of technologies/marinella2018.json.
-constexpr double kCellC = 35e-18, kWireC = 200e-18, kPitch = 0.064, kWireR = 30.0;  // F, F/um, um, ohm/um
-constexpr double kVread = 0.785, kIread = 1e-9, kVwrite = 1.8, kNs = 1e-9;
-double c_line(double wire_c) { return 1024 * (wire_c * kPitch + kCellC); }
+// M18 Table I: the read voltage, written out independently of technologies/marinella2018.json.
+constexpr double kVread = 0.785;
 
 struct Action {
     double count, energy_nj, pj_per_event;
@@ -82,68 +80,9 @@ void expect_only(const Result& r, const std::map<std::string, double>& changed, 
 }
 }  // namespace
 
-TEST(Technology, DoublingTheComparatorCurrentDoublesOnlyTheAdcEnergy) {
-    const Result r = run_paper("comparator", {{"overrides", {{"adc.comparator_ua", 40}}}});
-    // M18 §IV-E: E per comparator-ns = I_comp x 1.8 V x 1 ns.
-    expect_only(r, {{"tile0.adc.comparator_ns", 40e-6 * 1.8 * kNs * 1e12}}, "adc.comparator_ua = 40 uA");
-    EXPECT_EQ(r.latency_parts_ns, baseline().latency_parts_ns);
-    const auto ratio = r.actions.at("tile0.adc.comparator_ns@vmm").energy_nj /
-                       baseline().actions.at("tile0.adc.comparator_ns@vmm").energy_nj;
-    EXPECT_NEAR(ratio, 2.0, 1e-12);
-}
-
-TEST(Technology, DoublingTheReadVoltageQuadruplesTheLineEnergyAndDoublesTheCellEnergy) {
-    const double v = 2 * kVread;
-    const Result r = run_paper("vread", {{"overrides", {{"analog_cell.v_read", {{"value", v}, {"unit", "V"}, {"source", "test"}}}}}});
-    // Eq. 3: dynamic C_line V_read^2 per switching line and static I_read V_read 1 ns per on cell,
-    // both arrays; I_read stays the Table I 1 nA.
-    expect_only(r,
-                {{"tile0.array.read_line_switch", 2 * c_line(kWireC) * v * v * 1e12},
-                 {"tile0.array.read_cell_ns", 2 * kIread * v * kNs * 1e12}},
-                "analog_cell.v_read = 1.57 V");
-    EXPECT_EQ(r.latency_parts_ns, baseline().latency_parts_ns);
-    EXPECT_NEAR(r.actions.at("tile0.array.read_line_switch@vmm").energy_nj /
-                    baseline().actions.at("tile0.array.read_line_switch@vmm").energy_nj, 4.0, 1e-12);
-}
-
-TEST(Technology, DoublingTheInterconnectWireCapacitanceDoublesOnlyTheBusEnergy) {
-    const Result r = run_paper("bus-wire", {{"overrides", {{"interconnect.wire_c_af_per_um", 400}}}});
-    // activity 0.5 x C x 1000 um route x 0.8 V^2 (the scenario defaults of the route).
-    expect_only(r, {{"interconnect.link.bit", 0.5 * 400e-18 * 1000 * 0.8 * 0.8 * 1e12}}, "interconnect.wire_c_af_per_um = 400");
-    EXPECT_EQ(r.latency_parts_ns, baseline().latency_parts_ns);
-}
-
-TEST(Technology, DoublingTheArrayWireCapacitanceFollowsCLineEverywhere) {
-    const double wc = 2 * kWireC, c = c_line(wc), v3 = kVwrite / 3;
-    const Result r = run_paper("array-wire", {{"overrides", {{"wire.c_af_per_um", 400}}}});
-    // C_line = 1024 (C_wire pitch + C_cell) enters Eq. 3 (dynamic), Eq. 4a and Eq. 4b; the core-edge
-    // link is C_wire x edge x V_logic^2 with the edge (sqrt of the periphery area) unchanged.
-    const double edge_um = std::sqrt(baseline().area.at("tile0").at("periphery_um2").get<double>());
-    expect_only(r,
-                {{"tile0.array.read_line_switch", 2 * c * kVread * kVread * 1e12},
-                 {"tile0.array.write_setup", 0.5 * 1024 * c * (3 * v3 * v3 + kVwrite * kVwrite + v3 * v3) * 1e12},
-                 {"tile0.array.write_transition", c * (v3 * v3 + 4.0 / 9.0 * kVwrite * kVwrite) * 1e12},
-                 {"tile0.core_link.value_transfer", wc * edge_um * 0.8 * 0.8 * 1e12}},
-                "wire.c_af_per_um = 400");
-    // The line RC (2.2 R_line C_line) is the array's part of the read latency; nothing else moves.
-    for (const auto& [part, ns] : baseline().latency_parts_ns) {
-        if (part == "vmm.array" || part == "mvm.array")
-            EXPECT_NEAR(r.latency_parts_ns.at(part), 2.2 * 1024 * kPitch * kWireR * c * 1e9, 1e-12) << part;
-        else
-            EXPECT_EQ(r.latency_parts_ns.at(part), ns) << part;
-    }
-}
-
 // The system around the core: DRAM per bit, the host's arithmetic, the tile's SRAM buffers.
 // paper_kernels writes the 1024 x 1024 float32 weights into DRAM and PROGRAM reads them back;
 // the firmware draws and scales each weight (2 host ops per weight).
-TEST(Technology, DoublingTheDramReadEnergyDoublesOnlyTheDramReads) {
-    const Result r = run_paper("dram", {{"overrides", {{"dram.read_pj_per_bit", 40}}}});
-    expect_only(r, {{"dram.memory.read_bit", 40.0}}, "dram.read_pj_per_bit = 40");
-    EXPECT_EQ(r.actions.at("dram.memory.read_bit@bus").count, 1024.0 * 1024 * 4 * 8);
-    EXPECT_EQ(r.latency_parts_ns, baseline().latency_parts_ns);
-}
-
 TEST(Technology, TheHostsArithmeticCostsItsEntriesPerOp) {
     const double ops = 2.0 * 1024 * 1024;
     EXPECT_EQ(baseline().summary.at("host").at("arithmetic_ops").get<double>(), ops);
