@@ -337,45 +337,29 @@ const Technology& reference_technology() {
     return t;
 }
 
-AnalogParams analog_params(const Technology& t, AnalogParams geometry) {
+namespace {
+// `p` with the technology applied to it through one slot of TechTargets.
+template <class P>
+P applied(const Technology& t, P* TechTargets::*slot, P p, int design_bits = 8) {
     TechTargets tt;
-    tt.analog = &geometry;
-    t.apply(tt);
-    return geometry;
-}
-
-DigitalParams digital_params(const Technology& t, int design_bits) {
-    DigitalParams p = energy::digital_design(design_bits);
-    TechTargets tt;
-    tt.digital = &p;
+    tt.*slot = &p;
     tt.design_bits = design_bits;
     t.apply(tt);
     return p;
 }
+}  // namespace
 
-du::Params digital_unit_params(const Technology& t) {
-    du::Params p;
-    TechTargets tt;
-    tt.digital_unit = &p;
-    t.apply(tt);
-    return p;
+AnalogParams analog_params(const Technology& t, AnalogParams geometry) {
+    return applied(t, &TechTargets::analog, geometry);
 }
-
+DigitalParams digital_params(const Technology& t, int design_bits) {
+    return applied(t, &TechTargets::digital, energy::digital_design(design_bits), design_bits);
+}
+du::Params digital_unit_params(const Technology& t) { return applied(t, &TechTargets::digital_unit, du::Params{}); }
 InterconnectTech interconnect_params(const Technology& t) {
-    InterconnectTech p;
-    TechTargets tt;
-    tt.interconnect = &p;
-    t.apply(tt);
-    return p;
+    return applied(t, &TechTargets::interconnect, InterconnectTech{});
 }
-
-SystemTech system_params(const Technology& t) {
-    SystemTech p;
-    TechTargets tt;
-    tt.system = &p;
-    t.apply(tt);
-    return p;
-}
+SystemTech system_params(const Technology& t) { return applied(t, &TechTargets::system, SystemTech{}); }
 
 std::string technology_markdown() {
     std::ostringstream os;
