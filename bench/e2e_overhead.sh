@@ -26,7 +26,7 @@ for case in "digits-analog-ideal digits 10 ideal" "fashion-analog-ideal fashion 
     for k in 1 2 3; do
         "$here/$build/bench/plain_training" "$2" "$3" $([ "$4" = analytic ] && echo analytic) | awk '/^wall/ {print $2}' >> "$tmp/plain"
         for m in off on; do
-            /usr/bin/time -f %e -o "$tmp/t" "$here/$build/platform/xbar-vp" run "$tmp/$1-$4-$m.json" --out "$tmp/out" --force > /dev/null 2>&1
+            /usr/bin/time -f %e -o "$tmp/t" "$here/$build/platform/xbar-vp" run "$tmp/$1-$4-$m.json" --out "$tmp/out" > /dev/null 2>&1
             cat "$tmp/t" >> "$tmp/$m"
         done
     done

@@ -357,16 +357,15 @@ double Tile::bus_access(Mem m, bool write, std::uint64_t bytes, const sc_time& d
     return ns;
 }
 
-void Tile::stage(Kernel k, Mem m, bool write, std::uint64_t bytes) {
-    if (!bytes) return;
+double Tile::stage(Kernel k, Mem m, bool write, std::uint64_t bytes, const sc_time& at) {
+    if (!bytes) return 0;
     const SramBuffer& b = m_mem[int(m)];
     const double ns = b.access_ns(bytes), bits = b.bits(bytes);
-    const sc_time t0 = sc_time_stamp();
-    wait(sc_time(ns, SC_NS));
     const energy::ActionId id = m_mem_actions[int(m) * 2 + write];
-    m_ledger.add(id, k, bits, t0.value(), sc_time_stamp().value());
+    m_ledger.add(id, k, bits, at.value(), (at + sc_time(ns, SC_NS)).value());
     m_stats[int(k)].staging_ns += ns;
     m_stats[int(k)].staging_pj += bits * m_ledger.actions()[id].energy_pj;
+    return ns;
 }
 
 void Tile::finish(std::uint32_t error) {
@@ -379,31 +378,33 @@ void Tile::finish(std::uint32_t error) {
     m_state.write(int(TileState::idle));
 }
 
-void Tile::run_for(const cores::KernelCost& c) {
+void Tile::run_for(const cores::KernelCost& c, double pre_ns, double post_ns) {
+    const sc_time pre(pre_ns, SC_NS), lat(c.latency_ns, SC_NS), post(post_ns, SC_NS);
     if (!m_traced || c.latency_ns <= 0) {
-        wait(sc_time(c.latency_ns, SC_NS));
+        wait(pre + lat + post);  // one wait for the whole command, the same time as three
         return;
     }
+    if (pre_ns > 0) wait(pre);
     double pj = 0;
     for (const auto& [idx, count] : c.events) pj += count * m_core->actions()[idx].energy_pj;
     m_power_mw.write(pj / c.latency_ns);  // pJ / ns = mW
     if (!m_trace_detail) {
-        wait(sc_time(c.latency_ns, SC_NS));
-        m_power_mw.write(0.0);
-        return;
+        wait(lat);
+    } else {
+        double covered = 0;
+        for (const auto& [comp, ns] : c.latency_parts) {
+            const std::string part = comp;
+            m_driver_active.write(part == "temporal_driver");
+            m_adc_active.write(part == "adc");
+            wait(sc_time(ns, SC_NS));
+            covered += ns;
+        }
+        m_driver_active.write(false);
+        m_adc_active.write(false);
+        if (c.latency_ns > covered) wait(sc_time(c.latency_ns - covered, SC_NS));
     }
-    double covered = 0;
-    for (const auto& [comp, ns] : c.latency_parts) {
-        const std::string part = comp;
-        m_driver_active.write(part == "temporal_driver");
-        m_adc_active.write(part == "adc");
-        wait(sc_time(ns, SC_NS));
-        covered += ns;
-    }
-    m_driver_active.write(false);
-    m_adc_active.write(false);
-    if (c.latency_ns > covered) wait(sc_time(c.latency_ns - covered, SC_NS));
     m_power_mw.write(0.0);
+    if (post_ns > 0) wait(post);
 }
 
 void Tile::book(Kernel k, const cores::KernelCost& c, sc_time t0, sc_time t1, sc_time cmd_t0, sc_time cmd_t1) {
@@ -440,88 +441,86 @@ void Tile::command_thread() {
         m_busy.write(true);
         m_state.write(int(cmd));  // TileState follows the command numbering
         const cores::Region r{int(m_active_rows), int(m_active_cols), int(m_row_base), int(m_col_base)};
-        const sc_time t_cmd = sc_time_stamp();
-        // Operands come out of the SRAM buffers before the core runs (serialized with it).
-        const std::uint32_t r_in = cmd == rm::CMD_MVM ? r.cols : r.rows;
-        if (cmd == rm::CMD_VMM || cmd == rm::CMD_MVM || cmd == rm::CMD_OPU) stage(k, Mem::in_buf, false, r_in);
-        if (cmd == rm::CMD_OPU) stage(k, Mem::in_buf, false, std::uint32_t(r.cols));
-        if (cmd == rm::CMD_DIGITAL) {
-            stage(k, Mem::out_buf, false, m_du_count);
-            if (m_du_op == du::OP_SCALE_BY_DERIV) stage(k, Mem::deriv, false, 4ull * m_du_count);
-        }
-        const sc_time t0 = sc_time_stamp();
-        cores::KernelCost cost;
-        std::uint32_t err = rm::ERR_NONE;
-        switch (cmd) {
-            case rm::CMD_VMM:
-                cost = m_core->vmm(r, &m_in_buf[m_in_off], &m_out_buf[m_out_off], m_fwd_fs);
-                break;
-            case rm::CMD_MVM:
-                cost = m_core->mvm(r, &m_in_buf[m_in_off], &m_out_buf[m_out_off], m_bwd_fs);
-                break;
-            case rm::CMD_OPU:
-                cost = m_core->opu(r, &m_in_buf[m_in_off], &m_in_buf[m_aux_off], m_opu_scale);
-                break;
-            case rm::CMD_PROGRAM:
-            case rm::CMD_UPDATE: {
-                std::vector<float> w(std::size_t(r.rows) * r.cols);
-                if (!bus_copy(true, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4)) {
-                    err = rm::ERR_BUS;
-                    break;
-                }
-                cost = cmd == rm::CMD_PROGRAM ? m_core->program(r, w.data()) : m_core->update(r, w.data());
-                break;
-            }
-            case rm::CMD_DIGITAL: {
-                const auto f = m_core->format();
-                const du::Args a{m_du_op, m_du_act, m_du_count, &m_out_buf[m_du_src], &m_in_buf[m_du_dst],
-                                 &m_in_buf[m_du_dst2], &m_deriv[m_du_deriv], m_du_in_scale, m_du_out_scale,
-                                 f.bits_out, f.bits_in, f.bits_delta};
-                m_du_result = du::run(a).max_abs;
-                cost.latency_ns = du::latency_ns(m_p.digital_unit, m_du_count);
-                wait(sc_time(cost.latency_ns, SC_NS));
-                m_ledger.add(m_du_action, k, double(m_du_count), t0.value(), sc_time_stamp().value());
-                m_stats[int(k)].count++;
-                m_stats[int(k)].busy_ns += cost.latency_ns;
-                stage(k, Mem::in_buf, true, m_du_count);  // results, then the second copy or the derivatives
-                if (m_du_op == du::OP_SCALE_BY_DERIV) stage(k, Mem::in_buf, true, m_du_count);
-                else stage(k, Mem::deriv, true, 4ull * m_du_count);
-                m_timeline.slice(m_kernel_track, "digital", "kernel", t_cmd.value(), sc_time_stamp().value(),
-                                 {{"elements", double(m_du_count)}, {"core_ns", cost.latency_ns}});
-                finish(rm::ERR_NONE);
-                continue;
-            }
-            case rm::CMD_READBACK: {
-                std::vector<float> w(std::size_t(r.rows) * r.cols);
-                cost = m_core->read_back(r, w.data());
-                run_for(cost);
-                book(k, cost, t0, sc_time_stamp());
-                cost = {};
-                if (!bus_copy(false, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4))
-                    err = rm::ERR_BUS;
-                finish(err);
-                continue;
-            }
-        }
-        if (err == rm::ERR_NONE) {
-            const sc_time t1 = sc_time_stamp();  // after any weight fetch
-            run_for(cost);
-            const sc_time t_core = sc_time_stamp();
-            if (cmd == rm::CMD_VMM) stage(k, Mem::out_buf, true, r.cols);  // results into OUT_BUF
-            if (cmd == rm::CMD_MVM) stage(k, Mem::out_buf, true, r.rows);
-            const bool staged = cmd == rm::CMD_VMM || cmd == rm::CMD_MVM || cmd == rm::CMD_OPU;
-            book(k, cost, t1, t_core, staged ? t_cmd : t1, sc_time_stamp());
-            // Periodic carry runs inside the update commands: the tile stays busy until it is done.
-            if (m_core->carry_due()) {
-                m_state.write(int(TileState::carry));
-                const sc_time t2 = sc_time_stamp();
-                const cores::KernelCost cc = m_core->carry();
-                run_for(cc);
-                book(Kernel::carry, cc, t2, sc_time_stamp());
-            }
-        }
-        finish(err);
+        if (cmd == rm::CMD_DIGITAL) run_digital(k);
+        else if (cmd == rm::CMD_READBACK) run_readback(k, r);
+        else run_kernel(cmd, k, r);
     }
+}
+
+// VMM, MVM, OPU, PROGRAM, UPDATE: operands out of IN_BUF, the core, results into OUT_BUF, all
+// serialized; then a periodic carry when one is due (the tile stays busy until it is done).
+void Tile::run_kernel(std::uint32_t cmd, Kernel k, const cores::Region& r) {
+    const sc_time t_cmd = sc_time_stamp();
+    const bool staged = cmd == rm::CMD_VMM || cmd == rm::CMD_MVM || cmd == rm::CMD_OPU;
+    double pre = 0;
+    if (staged) pre += stage(k, Mem::in_buf, false, cmd == rm::CMD_MVM ? r.cols : r.rows, t_cmd);
+    if (cmd == rm::CMD_OPU) pre += stage(k, Mem::in_buf, false, std::uint32_t(r.cols), t_cmd + sc_time(pre, SC_NS));
+    cores::KernelCost cost;
+    switch (cmd) {
+        case rm::CMD_VMM: cost = m_core->vmm(r, &m_in_buf[m_in_off], &m_out_buf[m_out_off], m_fwd_fs); break;
+        case rm::CMD_MVM: cost = m_core->mvm(r, &m_in_buf[m_in_off], &m_out_buf[m_out_off], m_bwd_fs); break;
+        case rm::CMD_OPU: cost = m_core->opu(r, &m_in_buf[m_in_off], &m_in_buf[m_aux_off], m_opu_scale); break;
+        default: {  // PROGRAM, UPDATE: the weights come over the bus first
+            std::vector<float> w(std::size_t(r.rows) * r.cols);
+            if (!bus_copy(true, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4)) {
+                finish(rm::ERR_BUS);
+                return;
+            }
+            cost = cmd == rm::CMD_PROGRAM ? m_core->program(r, w.data()) : m_core->update(r, w.data());
+        }
+    }
+    const sc_time t1 = sc_time_stamp() + sc_time(pre, SC_NS);  // the core starts (after any weight fetch)
+    const sc_time t_core = t1 + sc_time(cost.latency_ns, SC_NS);
+    double post = 0;
+    if (cmd == rm::CMD_VMM) post = stage(k, Mem::out_buf, true, r.cols, t_core);
+    if (cmd == rm::CMD_MVM) post = stage(k, Mem::out_buf, true, r.rows, t_core);
+    run_for(cost, pre, post);
+    book(k, cost, t1, t_core, staged ? t_cmd : t1, sc_time_stamp());
+    if (m_core->carry_due()) {
+        m_state.write(int(TileState::carry));
+        const sc_time t2 = sc_time_stamp();
+        const cores::KernelCost cc = m_core->carry();
+        run_for(cc);
+        book(Kernel::carry, cc, t2, sc_time_stamp());
+    }
+    finish(rm::ERR_NONE);
+}
+
+// The digital unit: source codes (and stored derivatives) out of the SRAM, the elementwise op,
+// results (and derivatives) back, serialized.
+void Tile::run_digital(Kernel k) {
+    const sc_time t_cmd = sc_time_stamp();
+    const std::uint64_t n = m_du_count;
+    const bool scale = m_du_op == du::OP_SCALE_BY_DERIV;
+    double pre = stage(k, Mem::out_buf, false, n, t_cmd);
+    if (scale) pre += stage(k, Mem::deriv, false, 4 * n, t_cmd + sc_time(pre, SC_NS));
+    const auto f = m_core->format();
+    const du::Args a{m_du_op, m_du_act, m_du_count, &m_out_buf[m_du_src], &m_in_buf[m_du_dst], &m_in_buf[m_du_dst2],
+                     &m_deriv[m_du_deriv], m_du_in_scale, m_du_out_scale, f.bits_out, f.bits_in, f.bits_delta};
+    m_du_result = du::run(a).max_abs;
+    const double lat = du::latency_ns(m_p.digital_unit, m_du_count);
+    const sc_time t0 = t_cmd + sc_time(pre, SC_NS), t1 = t0 + sc_time(lat, SC_NS);
+    double post = stage(k, Mem::in_buf, true, n, t1);  // the results, then the second copy or the derivatives
+    post += scale ? stage(k, Mem::in_buf, true, n, t1 + sc_time(post, SC_NS))
+                  : stage(k, Mem::deriv, true, 4 * n, t1 + sc_time(post, SC_NS));
+    wait(sc_time(pre + lat + post, SC_NS));
+    m_ledger.add(m_du_action, k, double(n), t0.value(), t1.value());
+    m_stats[int(k)].count++;
+    m_stats[int(k)].busy_ns += lat;
+    m_timeline.slice(m_kernel_track, "digital", "kernel", t_cmd.value(), sc_time_stamp().value(),
+                     {{"elements", double(n)}, {"core_ns", lat}});
+    finish(rm::ERR_NONE);
+}
+
+// Serial read-back of the region, then the weights over the bus to WEIGHT_ADDR.
+void Tile::run_readback(Kernel k, const cores::Region& r) {
+    const sc_time t0 = sc_time_stamp();
+    std::vector<float> w(std::size_t(r.rows) * r.cols);
+    const cores::KernelCost cost = m_core->read_back(r, w.data());
+    run_for(cost);
+    book(k, cost, t0, sc_time_stamp());
+    finish(bus_copy(false, m_weight_addr, reinterpret_cast<unsigned char*>(w.data()), w.size() * 4) ? rm::ERR_NONE
+                                                                                                      : rm::ERR_BUS);
 }
 
 bool Tile::bus_copy(bool read, std::uint64_t bus, unsigned char* host, std::uint64_t len) {

@@ -87,11 +87,14 @@ private:
     void book(energy::Kernel k, const cores::KernelCost& c, sc_core::sc_time t0, sc_core::sc_time t1,
               sc_core::sc_time cmd_t0 = sc_core::SC_ZERO_TIME, sc_core::sc_time cmd_t1 = sc_core::SC_ZERO_TIME);
     // Waits out a kernel; with a VCD, phase by phase (driver / ADC active) at its average power.
-    void run_for(const cores::KernelCost& c);
+    void run_for(const cores::KernelCost& c, double pre_ns = 0, double post_ns = 0);
     void finish(std::uint32_t error);
-    // A kernel moving `bytes` between memory `m` and the compute unit: waits the access time and
-    // books the bits (reads before the kernel's compute, writes after it).
-    void stage(energy::Kernel k, Mem m, bool write, std::uint64_t bytes);
+    // A kernel moving `bytes` between memory `m` and the compute unit from time `at`: books the
+    // bits over the access time and returns it (the caller waits it, with the compute).
+    double stage(energy::Kernel k, Mem m, bool write, std::uint64_t bytes, const sc_core::sc_time& at);
+    void run_kernel(std::uint32_t cmd, energy::Kernel k, const cores::Region& r);
+    void run_digital(energy::Kernel k);
+    void run_readback(energy::Kernel k, const cores::Region& r);
     // A bus access of `bytes` to memory `m` at `delay` after now: returns its time, books its bits.
     double bus_access(Mem m, bool write, std::uint64_t bytes, const sc_core::sc_time& delay);
     void update_irq();  // any process may call it; drive_irq is the signal's only writer
