@@ -581,6 +581,26 @@ std::vector<std::string> scenario_warnings(const Scenario& s) {
             out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
                           "/tile/variant is " + list + ", but /tile/variant is " + s.variant + " (remove the override)");
         }
+    // Overrides the variant uses, but not in this configuration: a MAC figure of another design
+    // width (the digital cores take the 4- or 2-bit design for bits_in 4 or 2, else the 8-bit one),
+    // the ON/OFF ratio with nominal activity (it reaches only the data-activity read current).
+    const int design = s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8;
+    const bool digital = s.variant == "digital_reram" || s.variant == "sram";
+    for (const auto& [name, v] : s.effective.at(json::json_pointer("/technology/overrides")).items())
+        for (const auto& e : technology_entries()) {
+            if (e.name != name) continue;
+            const bool design_only = !e.targets.empty() && std::all_of(e.targets.begin(), e.targets.end(),
+                                                                       [](const TechTarget& t) { return t.design_bits != 0; });
+            const bool this_design = std::any_of(e.targets.begin(), e.targets.end(),
+                                                 [&](const TechTarget& t) { return t.design_bits == design; });
+            if (digital && design_only && !this_design)
+                out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only to " +
+                              "another MAC design width, but /tile/bits_in " + std::to_string(s.bits_in) +
+                              " selects the " + std::to_string(design) + "-bit design (remove the override)");
+            if (name == "analog_cell.on_off_ratio" && s.variant == "analog_reram" && s.activity == "nominal")
+                out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
+                              "/tile/activity is data, but /tile/activity is nominal (remove the override)");
+        }
     return out;
 }
 

@@ -125,3 +125,22 @@ TEST(Technology, AnOverrideTheVariantDoesNotUseIsAWarning) {
     ASSERT_EQ(wd.size(), 1u);
     EXPECT_NE(wd[0].find("/technology/overrides/adc.comparator_ua: has no effect"), std::string::npos) << wd[0];
 }
+
+TEST(Technology, AnOverrideThisConfigurationDoesNotUseIsAWarning) {
+    // A 4-bit MAC figure on an 8-bit digital design, and the ON/OFF ratio with nominal activity.
+    const Scenario d = parse_scenario(json::parse(R"({"tile": {"variant": "sram"},
+        "technology": {"overrides": {"mac.energy_pj_4bit": 1, "mac.energy_pj_8bit": 2}}})"), "d.json");
+    const auto wd = scenario_warnings(d);
+    ASSERT_EQ(wd.size(), 1u);
+    EXPECT_NE(wd[0].find("/technology/overrides/mac.energy_pj_4bit: has no effect"), std::string::npos) << wd[0];
+    const Scenario d4 = parse_scenario(json::parse(R"({"tile": {"variant": "sram", "bits_in": 4, "bits_out": 4, "bits_x": 4, "bits_delta": 2},
+        "technology": {"overrides": {"mac.energy_pj_4bit": 1}}})"), "d4.json");
+    EXPECT_TRUE(scenario_warnings(d4).empty());
+    const Scenario n = parse_scenario(json::parse(R"({"technology": {"overrides": {"analog_cell.on_off_ratio": 100}}})"), "n.json");
+    const auto wn = scenario_warnings(n);
+    ASSERT_EQ(wn.size(), 1u);
+    EXPECT_NE(wn[0].find("/tile/activity is data"), std::string::npos) << wn[0];
+    const Scenario a = parse_scenario(json::parse(R"({"tile": {"activity": "data"},
+        "technology": {"overrides": {"analog_cell.on_off_ratio": 100}}})"), "a.json");
+    EXPECT_TRUE(scenario_warnings(a).empty());
+}
