@@ -100,7 +100,10 @@ std::vector<NotModelled> not_modelled_parts(const Scenario& s) {
                                           "access; energy: the register bits)"});
         out.push_back({t + ".dma_engine", "the DMA engine's control and staging FIFO, and the weight staging of "
                                           "PROGRAM/UPDATE/READBACK (their transfers are charged on the interconnect "
-                                          "and in DRAM and the buffers)"});
+                                          "and in DRAM; DMA_CTRL copies also in the tile buffers they touch)"});
+        if (s.variant != "analog_reram")
+            out.push_back({t + ".input_register", "the digital core's input-register access energy (its access time and "
+                                                  "area are charged; the reference gives no energy for it)"});
         out.push_back({t + ".area", "area of the registers, controller, DMA engine and digital unit (the core and the "
                                     "SRAM memories have area)"});
     }
