@@ -60,7 +60,7 @@ const std::vector<TechEntrySpec>& technology_entries() {
         entry("binary_cell.i_write_na", "nA", kPositive, "digital: binary_i_write_na", "binary cell write current (cross-check, summary.json derived)", {{&D::binary_i_write_na}}),
         entry("timing.min_pulse_ns", "ns", kTime, "analog: min_pulse_ns", "minimum pulse width: the guard slot of a drive window", {{&A::min_pulse_ns}}),
         entry("temporal_driver.ls_transition_fj", "fJ", kPositive, "analog: ls_transition_fj", "energy of one level-shifter transition", {{&A::ls_transition_fj}}),
-        entry("temporal_driver.read_pj_8bit", "pJ", kPositive, "analog: td_read_pj_8bit", "temporal drivers, one 8-bit read over 1024 rows (sets the transitions per row-bit)", {{&A::td_read_pj_8bit}}),
+        entry("temporal_driver.transitions_per_row_bit", "1", kPositive, "analog: td_transitions_per_row_bit", "level-shifter transitions per row per input bit at the nominal 50 % activity (data activity: per edge, scaled to it)", {{&A::td_transitions_per_row_bit}}),
         entry("temporal_driver.logic_read_pj_8bit", "pJ", kPositive, "analog: td_logic_read_pj_8bit", "driver registers and control, one 8-bit read over 1024 rows", {{&A::td_logic_read_pj_8bit}}),
         entry("temporal_driver.hv_per_row", "count", kCount, "analog: td_hv_per_row", "HV transistors per row driver", {{&A::td_hv_per_row}}),
         entry("temporal_driver.logic_um2_8bit", "um2", kPositive, "analog: td_logic_um2_8bit", "driver logic area per row at 8 bits (scaled with the register width)", {{&A::td_logic_um2_8bit}}),

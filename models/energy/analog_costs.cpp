@@ -87,7 +87,7 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     const double ns = kNano;
     // Level-shifter transitions per row per input bit, from the 170 pJ quoted for 1024 drivers at
     // 8 bits and 15 fJ per transition (M18 §IV-B): 170 pJ / (1024 x 8 x 15 fJ) = 1.38.
-    t.td_transitions_per_row_bit = p.td_read_pj_8bit / (1024.0 * 8.0 * p.ls_transition_fj * 1e-3);
+    t.td_transitions_per_row_bit = p.td_transitions_per_row_bit;
     // G = G_ref + w (Gmax - Gmin) / 2, G_ref = (Gmax + Gmin) / 2, Gmin = Gmax / on_off_ratio (M18
     // Table I: ON/OFF 10; reference array at mid-range, §II).
     if (std::isnan(p.on_off_ratio)) bad(unset);

@@ -40,7 +40,7 @@ struct AnalogParams {
     double on_off_ratio = kFromTechnology;
     // Periphery
     double ls_transition_fj = kFromTechnology;       // level shifter + driver, per transition
-    double td_read_pj_8bit = kFromTechnology;        // temporal drivers, all 1024 rows, one 8-bit read
+    double td_transitions_per_row_bit = kFromTechnology;  // level-shifter transitions per row-bit (nominal)
     double td_logic_read_pj_8bit = kFromTechnology;  // registers and control, one 8-bit read
     double vd_write_pj = kFromTechnology;            // voltage drivers per write, "regardless of bits"
     double vd_logic_nj_8bit = kFromTechnology;       // voltage-driver logic per 8-bit write
@@ -104,7 +104,7 @@ struct AnalogCostTable {
     double read_latency_ns(int bits_in) const;
     double opu_latency_ns() const;           // 4 polarity phases x drive window
     // Nominal event counts (the paper's 50 % activity assumption)
-    double td_transitions_per_row_bit;       // from td_read_pj_8bit
+    double td_transitions_per_row_bit;       // the technology entry, as given
     // Data activity: level-shifter transitions per edge of a line's temporal code. A b-bit line
     // has 0.5 (b-1) edges on average (the switches term of M18 Eq. 3), so per edge
     // td_transitions_per_row_bit * b / (0.5 (b-1)): a line with the nominal edge count costs

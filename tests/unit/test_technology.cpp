@@ -32,7 +32,7 @@ TEST(Technology, DefaultFileHoldsTheReferenceValues) {
     // M18 §IV (B: temporal drivers, C: voltage drivers, D: integrator, E: ADC, G: digital ReRAM,
     // H: SRAM, J: MAC) and Tables II / IV.
     const std::pair<const char*, double> section4[] = {
-        {"temporal_driver.ls_transition_fj", 15}, {"temporal_driver.read_pj_8bit", 170},
+        {"temporal_driver.ls_transition_fj", 15}, {"temporal_driver.transitions_per_row_bit", 170.0 / (1024 * 8 * 0.015)},
         {"temporal_driver.logic_read_pj_8bit", 35}, {"voltage_driver.write_pj", 80},
         {"voltage_driver.logic_nj_8bit", 0.02}, {"integrator.current_ua", 12}, {"integrator.voltage", 1.8},
         {"integrator.area_um2", 6.4}, {"adc.comparator_ua", 20}, {"adc.comparator_v", 1.8},
