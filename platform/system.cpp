@@ -101,6 +101,9 @@ std::vector<NotModelled> not_modelled_parts(const Scenario& s) {
         out.push_back({t + ".dma_engine", "the DMA engine's control and staging FIFO, and the weight staging of "
                                           "PROGRAM/UPDATE/READBACK (their transfers are charged on the interconnect "
                                           "and in DRAM; DMA_CTRL copies also in the tile buffers they touch)"});
+        if (s.variant == "analog_reram")
+            out.push_back({t + ".analog_routing", "the analog mux's pass-gate switching energy (its area is charged; "
+                                                  "the reference gives no energy for it)"});
         if (s.variant != "analog_reram")
             out.push_back({t + ".input_register", "the digital core's input-register access energy (its access time and "
                                                   "area are charged; the reference gives no energy for it)"});

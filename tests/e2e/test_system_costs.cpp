@@ -14,6 +14,29 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
+// Every part of a tile that has area or latency (the core's area items and latency parts, the SRAM
+// memories) also has ledger actions — a power.csv stream "<owner>.<component>", defined whether or
+// not this run used it — or a not_modelled entry saying why not.
+void expect_parts_charged_or_listed(const json& s, const std::string& why) {
+    std::set<std::string> comp;
+    for (const auto& st : s.at("power").at("streams")) comp.insert(st.get<std::string>());
+    std::set<std::string> listed;
+    for (const auto& n : s.at("not_modelled")) listed.insert(n.at("component").get<std::string>());
+    auto check = [&](const std::string& tile, std::string part) {
+        part = part.substr(0, part.find('.'));  // "temporal_driver.hv" is the temporal driver
+        const std::string singular = part.back() == 's' ? part.substr(0, part.size() - 1) : part;  // "arrays"
+        const bool charged = comp.count(tile + "." + part) || comp.count(tile + "." + singular);
+        EXPECT_TRUE(charged || listed.count(tile + "." + part)) << why << ": " << tile << "." << part
+                                                                 << " has area or time but no energy and no not_modelled entry";
+    };
+    for (const auto& [tile, a] : s.at("area").items()) {
+        for (const auto& [part, um2] : a.at("components_um2").items()) check(tile, part);
+        for (const auto& [part, um2] : a.at("memories_um2").items()) check(tile, part);
+    }
+    for (const auto& k : s.at("kernels"))
+        for (const auto& [part, ns] : k.at("latency_breakdown_ns_mean").items()) check(k.at("tile"), part);
+}
+
 json train_two_tiles(const std::string& tag, int batch) {
     const fs::path w = e2e::scratch("system-" + tag);
     fs::create_directories(w);
@@ -61,6 +84,18 @@ TEST(SystemCosts, EveryModuleIsChargedOrListedAsNotModelled) {
     EXPECT_TRUE(comp.contains("host.cpu"));
     // And the tile's memories have area next to the core's.
     EXPECT_GT(s.at("area").at("tile0").at("memories_total_um2").get<double>(), 0);
+    expect_parts_charged_or_listed(s, "analog training");
+}
+
+TEST(SystemCosts, EveryPartOfEachVariantsTileIsChargedOrListed) {
+    for (const std::string v : {"analog_reram", "digital_reram", "sram"}) {
+        const fs::path w = e2e::scratch("system-parts-" + v);
+        const auto r = e2e::xbar("run '" + (fs::path(XBAR_SOURCE_DIR) / "scenarios/paper/analog-8bit.json").string() +
+                                     "' --variant " + v + " --out '" + (w / "out").string() + "'",
+                                 w);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        expect_parts_charged_or_listed(e2e::summary(w / "out"), v);
+    }
 }
 
 // The host's ops: per training sample the input encoding (3 per feature) and the output error
