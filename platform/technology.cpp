@@ -119,10 +119,15 @@ const std::vector<TechEntrySpec>& technology_entries() {
 }
 
 std::vector<std::string> entry_variants(const TechEntrySpec& e) {
-    bool analog = false, digital = false, all = false;
+    bool analog = false, digital = false, all = false, sram_uses = false;
     for (const auto& t : e.targets) {
         analog = analog || std::holds_alternative<double A::*>(t.field) || std::holds_alternative<int A::*>(t.field);
-        digital = digital || std::holds_alternative<double D::*>(t.field) || std::holds_alternative<int D::*>(t.field);
+        const bool d = std::holds_alternative<double D::*>(t.field) || std::holds_alternative<int D::*>(t.field);
+        digital = digital || d;
+        // The cell pitch and capacitance reach the digital cores only through the binary ReRAM
+        // array's CV^2 + IVt cross-check (digital_costs.cpp), which the SRAM core does not have.
+        const auto* f = std::get_if<double D::*>(&t.field);
+        sram_uses = sram_uses || (d && !(f && (*f == &D::m1_pitch_um || *f == &D::cell_c_af)));
         all = all || std::holds_alternative<double du::Params::*>(t.field) ||
               std::holds_alternative<double InterconnectTech::*>(t.field) ||
               std::holds_alternative<double SystemTech::*>(t.field);
@@ -131,7 +136,7 @@ std::vector<std::string> entry_variants(const TechEntrySpec& e) {
     std::vector<std::string> out;
     if (all || analog) out.push_back("analog_reram");
     if (all || (digital && group != "sram")) out.push_back("digital_reram");
-    if (all || (digital && group != "digital_reram" && group != "binary_cell")) out.push_back("sram");
+    if (all || (sram_uses && group != "digital_reram" && group != "binary_cell")) out.push_back("sram");
     return out;
 }
 

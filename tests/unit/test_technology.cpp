@@ -144,3 +144,14 @@ TEST(Technology, AnOverrideThisConfigurationDoesNotUseIsAWarning) {
         "technology": {"overrides": {"analog_cell.on_off_ratio": 100}}})"), "a.json");
     EXPECT_TRUE(scenario_warnings(a).empty());
 }
+
+// The cell pitch and capacitance reach a digital core only through the binary ReRAM array's
+// CV^2 + IVt cross-check: on an SRAM tile they change nothing, so an override warns.
+TEST(Technology, CellGeometryOverridesOnAnSramTileAreAWarning) {
+    const Scenario s = parse_scenario(json::parse(R"({"tile": {"variant": "sram"},
+        "technology": {"overrides": {"wire.m1_pitch_um": 0.05, "cell.c_af": 40, "wire.c_af_per_um": 250}}})"), "s.json");
+    const auto w = scenario_warnings(s);
+    ASSERT_EQ(w.size(), 2u);
+    EXPECT_NE(w[0].find("/technology/overrides/cell.c_af: has no effect"), std::string::npos) << w[0];
+    EXPECT_NE(w[1].find("/technology/overrides/wire.m1_pitch_um: has no effect"), std::string::npos) << w[1];
+}
