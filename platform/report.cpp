@@ -1,5 +1,7 @@
 #include "platform/report.h"
 
+#include <charconv>
+#include <string_view>
 #include <algorithm>
 #include <cmath>
 #include <cstdarg>
@@ -1098,15 +1100,22 @@ PowerSeries parse_power_csv(const std::string& text) {
     }
     if (i_start < 0 || i_end < 0) return PowerSeries{};
     p.mw.assign(p.columns.size(), {});
-    auto parse = [](const std::string& s, double& out) {
-        const std::string t = trim(s);
-        if (t.empty()) return false;
-        char* end = nullptr;
-        out = std::strtod(t.c_str(), &end);
-        return end == t.c_str() + t.size() && std::isfinite(out);
+    auto parse = [](std::string_view t, double& out) {
+        while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.remove_prefix(1);
+        while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.remove_suffix(1);
+        if (!t.empty() && t.front() == '+') t.remove_prefix(1);
+        const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), out);
+        return !t.empty() && ec == std::errc() && end == t.data() + t.size() && std::isfinite(out);
     };
+    std::vector<std::string_view> cells;
     for (std::size_t l = 1; l < lines.size(); ++l) {
-        const auto cells = split(lines[l], ',');
+        cells.clear();
+        for (std::string_view rest = lines[l];;) {  // fields as views into the line, no copies
+            const auto comma = rest.find(',');
+            cells.push_back(rest.substr(0, comma));
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
         if (cells.size() < head.size()) continue;
         double ts = 0, te = 0, tot = 0;
         std::vector<double> v(comp_idx.size(), 0);
