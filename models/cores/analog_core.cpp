@@ -243,7 +243,6 @@ KernelCost AnalogCore::mvm(Region r, const std::int8_t* d, std::int8_t* z, float
 
 KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d, float scale) {
     const auto& p = m_cfg.params;
-    const auto& t = m_table;
     // Requested change of the lowest digit: the weight change divided by its significance.
     const int n = m_cfg.carry.cells;
     const float ax = float(scale / digit_scale(0, n, m_cfg.carry.base)) / float(code_max(p.bits_x));
@@ -260,23 +259,22 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
         touch(r);
         ++m_updates_since_carry;
     }
+    return opu_costs(r, x, d);
+}
+
+// OPU event counts: nominal, the paper's every-cell worst case at 50 % activity (M18 Eqs. 4a-c,
+// §IV-B-C); data, the real operands.
+KernelCost AnalogCore::opu_costs(Region r, const std::int8_t* x, const std::int8_t* d) const {
+    const auto& p = m_cfg.params;
+    const auto& t = m_table;
     const int m = p.bits_x - 1;
-    const double pmax = t.pulse_max_ns(p.bits_x);
-    KernelCost c;
-    if (m_cfg.activity == Activity::nominal) {
-        c.latency_ns = t.opu_latency_ns();  // four polarity phases
-        c.events = {
-            {kArrayWriteSetup, 1.0},
-            {kArrayWriteTransition, 0.5 * r.rows * std::max(p.bits_x - 2, 0)},  // M18 Eq. 4b
-            {kArrayWriteCellNs, 0.5 * double(r.rows) * r.cols * pmax},          // M18 Eq. 4c, every cell
-            // Drivers are used for two write cycles: twice the read energy (M18 IV-B).
-            {kTdTransition, 2.0 * t.td_transitions_per_row_bit * p.bits_x * double(r.rows)},
-            {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
-            {kVdColumnWrite, double(r.cols)},
-            {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
-            {kLinkValue, double(r.rows + r.cols)},
-        };
-    } else {
+    // Nominal: four polarity phases, every cell at full amplitude for half the pulse window; the
+    // drivers are used for two write cycles, twice the read energy (M18 IV-B).
+    int phases = 4;
+    double setup = 1.0, transitions = 0.5 * r.rows * std::max(p.bits_x - 2, 0);  // Eq. 4b
+    double cell_ns = 0.5 * double(r.rows) * r.cols * t.pulse_max_ns(p.bits_x);      // Eq. 4c
+    double ls = 2.0 * t.td_transitions_per_row_bit * p.bits_x * double(r.rows), driven_cols = r.cols;
+    if (m_cfg.activity == Activity::data) {
         // Rows: pulse time |x_i| pulse units, temporal-code edges; columns: amplitude |d_j| / d_max.
         double edges = 0, inner = 0, pulse_sum = 0, amp2_sum = 0, active_cols = 0;
         bool row_pos = false, row_neg = false, col_pos = false, col_neg = false;
@@ -298,22 +296,27 @@ KernelCost AnalogCore::opu(Region r, const std::int8_t* x, const std::int8_t* d,
         // meets a driven column. A driven row is pulsed in each phase of its sign that runs: once
         // per column sign present (twice with both, the paper's "two write cycles").
         const int col_signs = int(col_pos) + int(col_neg);
-        const int phases = (int(row_pos) + int(row_neg)) * col_signs;
+        phases = (int(row_pos) + int(row_neg)) * col_signs;
         const bool runs = phases > 0;
-        c.latency_ns = phases * t.drive_window_ns(p.bits_x);
-        c.events = {
-            {kArrayWriteSetup, runs ? 1.0 : 0.0},
-            {kArrayWriteTransition, runs ? inner : 0.0},  // Eq. 4b counts the inner edges once per row
-            // Ohmic cell (assumption): I V scales with the amplitude squared, (|d_j| / d_max)^2.
-            {kArrayWriteCellNs, pulse_sum * amp2_sum},
-            {kTdTransition, t.td_transitions_per_edge(p.bits_x) * edges * col_signs},
-            {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
-            {kVdColumnWrite, runs ? active_cols : 0.0},
-            {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
-            {kLinkValue, double(r.rows + r.cols)},
-        };
+        setup = runs ? 1.0 : 0.0;
+        transitions = runs ? inner : 0.0;  // Eq. 4b counts the inner edges once per row
+        cell_ns = pulse_sum * amp2_sum;    // ohmic cell (assumption): I V scales with (|d_j| / d_max)^2
+        ls = t.td_transitions_per_edge(p.bits_x) * edges * col_signs;
+        driven_cols = runs ? active_cols : 0.0;
     }
+    KernelCost c;
+    c.latency_ns = phases * t.drive_window_ns(p.bits_x);
     c.latency_parts = {{"temporal_driver", c.latency_ns}};
+    c.events = {
+        {kArrayWriteSetup, setup},
+        {kArrayWriteTransition, transitions},
+        {kArrayWriteCellNs, cell_ns},
+        {kTdTransition, ls},
+        {kTdLogicBit, 2.0 * p.bits_x * double(r.rows)},
+        {kVdColumnWrite, driven_cols},
+        {kVdLogicBit, double(std::max(p.bits_in, p.bits_out)) * r.cols},
+        {kLinkValue, double(r.rows + r.cols)},
+    };
     return c;
 }
 
@@ -382,18 +385,13 @@ KernelCost AnalogCore::read_back(Region r, float* w) {
     const int n = m_cfg.carry.cells;
     // Each digit array is converted by its own ADC and the codes combined digitally, as in a
     // parallel read (read_digits).
+    // One digit is its code (scale 1, already saturated by quantize).
     for (int i = 0; i < r.rows; ++i)
         for (int j = 0; j < r.cols; ++j) {
-            std::int8_t code;
-            if (n == 1) {
-                code = quantize(m_cells[0](r.row0 + i, r.col0 + j), p.bits_out);
-            } else {
-                double sum = 0;
-                for (int k = 0; k < n; ++k)
-                    sum += digit_scale(k, n, m_cfg.carry.base) * quantize(m_cells[k](r.row0 + i, r.col0 + j), p.bits_out);
-                code = static_cast<std::int8_t>(std::clamp(std::round(sum), -double(mo), double(mo)));
-            }
-            w[std::ptrdiff_t(i) * r.cols + j] = float(code) / float(mo);
+            double sum = 0;
+            for (int k = 0; k < n; ++k)
+                sum += digit_scale(k, n, m_cfg.carry.base) * quantize(m_cells[k](r.row0 + i, r.col0 + j), p.bits_out);
+            w[std::ptrdiff_t(i) * r.cols + j] = float(std::clamp(std::round(sum), -double(mo), double(mo))) / float(mo);
         }
     KernelCost c = serial_read_cost(r);
     for (auto& e : c.events) e.second *= m_cfg.carry.cells;  // every digit array is read

@@ -85,6 +85,7 @@ public:
 private:
     const Matrix& effective();  // the digit arrays combined in float (reads convert each array: read_digits)
     KernelCost serial_read_cost(Region r) const;
+    KernelCost opu_costs(Region r, const std::int8_t* x, const std::int8_t* d) const;
     KernelCost serial_write_cost(Region r) const;
     void touch(Region r);  // grow the box the next carry must visit
     // Shared by vmm and mvm: `in` drives `n_in` lines, `n_out` integrators/comparators convert.
