@@ -59,7 +59,6 @@ void HostCpu::run() {
     hooks.should_stop = m_should_stop;
     hooks.op_ns = m_hp.op_ns;
     hooks.compute = [this](std::uint64_t ops, std::uint64_t t0, std::uint64_t t1) {
-        m_ops += ops;
         m_ledger.add(m_op_action, energy::Kernel::host, double(ops), t0, t1);
     };
     auto hal = fw::make_tlm_hal(socket, lines, m_irq_changed, std::move(hooks));

@@ -32,7 +32,7 @@ public:
     using PhaseHook = std::function<void(const std::string&, std::uint64_t, std::uint64_t)>;
     HostCpu(sc_core::sc_module_name name, unsigned irq_lines, fw::Program program, fw::BootInfo boot,
             const HostParams& hp, energy::Ledger& ledger, trace::Timeline& timeline, PhaseHook on_phase_end = nullptr);
-    std::uint64_t ops() const { return m_ops; }
+    energy::ActionId op_action() const { return m_op_action; }  // its count is the host's arithmetic ops
 
     const fw::Report& report() const { return m_report; }
     bool finished() const { return m_finished; }
@@ -51,7 +51,6 @@ private:
     HostParams m_hp;
     energy::Ledger& m_ledger;
     energy::ActionId m_op_action;
-    std::uint64_t m_ops = 0;
     fw::Report m_report;
     bool m_finished = false, m_interrupted = false;
     std::function<bool()> m_should_stop;

@@ -117,10 +117,8 @@ std::vector<NotModelled> not_modelled_parts(const Scenario& s) {
 std::vector<ModuleRow> module_tree() {
     std::vector<ModuleRow> out;
     std::vector<sc_object*> todo(sc_get_top_level_objects().begin(), sc_get_top_level_objects().end());
-    while (!todo.empty()) {
-        sc_object* o = todo.front();
-        todo.erase(todo.begin());
-        if (auto* m = dynamic_cast<sc_module*>(o)) {
+    for (std::size_t i = 0; i < todo.size(); ++i) {  // breadth first: the queue grows behind i
+        if (auto* m = dynamic_cast<sc_module*>(todo[i])) {
             const std::string n = m->name();
             if (dynamic_cast<sc_event_queue*>(m)) continue;  // a module only by SystemC's implementation
             out.push_back({n, !(n.rfind("check_", 0) == 0 || n == "power")});
@@ -363,12 +361,13 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
             const auto kern = energy::Kernel(i);
             const auto& stat = t.stat(kern);
             KernelResult kr{t.basename(), energy::kernel_name(kern), stat.count, stat.busy_ns, 0.0,
-                            stat.staging_ns, stat.staging_pj, stat.macs, stat.latency_parts_ns};
+                            stat.staging_ns, 0.0, stat.macs, stat.latency_parts_ns};
+            // The tile's memories are the kernel's staging; everything else its compute unit.
             const auto& mem = models::Tile::memory_components();
             for (const auto& row : ledger.rows())
-                if (row.def->owner == kr.tile && row.kernel == kern &&
-                    std::find(mem.begin(), mem.end(), row.def->component) == mem.end())
-                    kr.energy_pj += row.energy_pj;
+                if (row.def->owner == kr.tile && row.kernel == kern)
+                    (std::find(mem.begin(), mem.end(), row.def->component) == mem.end() ? kr.energy_pj : kr.staging_pj) +=
+                        row.energy_pj;
             r.kernels.push_back(kr);
         }
         for (const auto& a : t.core().area())
@@ -383,7 +382,7 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     r.bus_bytes = router.bytes_moved();
     r.bus_transactions = router.transactions();
     r.bus_busy_ns = router.busy_ns();
-    r.host_ops = host.ops();
+    r.host_ops = std::uint64_t(ledger.count(host.op_action(), energy::Kernel::host));
     r.not_modelled = not_modelled_parts(s);
     r.modules = module_tree();
     r.trace_events = timeline.size();

@@ -137,7 +137,7 @@ void Tile::b_transport(tlm::tlm_generic_payload& gp, sc_time& delay) {
             auto* p = reinterpret_cast<unsigned char*>(buf->data()) + (a - base);
             if (gp.is_read()) std::memcpy(data, p, len);
             else std::memcpy(p, data, len);
-            delay += sc_time(bus_access(mem, gp.is_write(), len, delay), SC_NS);
+            delay += sc_time(access(Kernel::bus, mem, gp.is_write(), len, sc_time_stamp() + delay), SC_NS);
             gp.set_response_status(tlm::TLM_OK_RESPONSE);
             return;
         }
@@ -348,23 +348,16 @@ std::vector<energy::AreaItem> Tile::area() const {
     return out;
 }
 
-double Tile::bus_access(Mem m, bool write, std::uint64_t bytes, const sc_time& delay) {
+double Tile::access(Kernel k, Mem m, bool write, std::uint64_t bytes, const sc_time& at) {
     const SramBuffer& b = m_mem[int(m)];
     const double ns = b.access_ns(bytes);
-    const sc_time t0 = sc_time_stamp() + delay;
-    m_ledger.add(m_mem_actions[int(m) * 2 + write], Kernel::bus, b.bits(bytes), t0.value(),
-                 (t0 + sc_time(ns, SC_NS)).value());
+    m_ledger.add(m_mem_actions[int(m) * 2 + write], k, b.bits(bytes), at.value(), (at + sc_time(ns, SC_NS)).value());
     return ns;
 }
 
 double Tile::stage(Kernel k, Mem m, bool write, std::uint64_t bytes, const sc_time& at) {
-    if (!bytes) return 0;
-    const SramBuffer& b = m_mem[int(m)];
-    const double ns = b.access_ns(bytes), bits = b.bits(bytes);
-    const energy::ActionId id = m_mem_actions[int(m) * 2 + write];
-    m_ledger.add(id, k, bits, at.value(), (at + sc_time(ns, SC_NS)).value());
+    const double ns = access(k, m, write, bytes, at);
     m_stats[int(k)].staging_ns += ns;
-    m_stats[int(k)].staging_pj += bits * m_ledger.actions()[id].energy_pj;
     return ns;
 }
 

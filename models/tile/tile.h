@@ -39,8 +39,8 @@ struct TileParams {
 struct KernelStat {
     std::uint64_t count = 0;
     double busy_ns = 0;       // the compute unit (core or digital unit)
-    double staging_ns = 0;    // operand reads and result writes in the tile's SRAM (serialized)
-    double staging_pj = 0;
+    double staging_ns = 0;    // operand reads and result writes in the tile's SRAM (serialized; the
+                              // energy is the ledger's memory_components() rows of the kernel)
     double macs = 0;  // multiply-accumulates (VMM/MVM) or cell updates (OPU)
     std::vector<std::pair<std::string, double>> latency_parts_ns;  // summed over calls
 };
@@ -89,14 +89,15 @@ private:
     // Waits out a kernel; with a VCD, phase by phase (driver / ADC active) at its average power.
     void run_for(const cores::KernelCost& c, double pre_ns = 0, double post_ns = 0);
     void finish(std::uint32_t error);
-    // A kernel moving `bytes` between memory `m` and the compute unit from time `at`: books the
-    // bits over the access time and returns it (the caller waits it, with the compute).
+    // An access of `bytes` to memory `m` from time `at`: books its bits under kernel `k` over the
+    // access time and returns that time (the caller waits it).
+    double access(energy::Kernel k, Mem m, bool write, std::uint64_t bytes, const sc_core::sc_time& at);
+    // The same for a kernel moving its operands and results (counted in the kernel's staging time).
     double stage(energy::Kernel k, Mem m, bool write, std::uint64_t bytes, const sc_core::sc_time& at);
     void run_kernel(std::uint32_t cmd, energy::Kernel k, const cores::Region& r);
     void run_digital(energy::Kernel k);
     void run_readback(energy::Kernel k, const cores::Region& r);
-    // A bus access of `bytes` to memory `m` at `delay` after now: returns its time, books its bits.
-    double bus_access(Mem m, bool write, std::uint64_t bytes, const sc_core::sc_time& delay);
+
     void update_irq();  // any process may call it; drive_irq is the signal's only writer
     void drive_irq();
 
