@@ -46,6 +46,13 @@ inline std::filesystem::path scratch(const std::string& name) {
 
 inline nlohmann::json summary(const std::filesystem::path& dir) { return nlohmann::json::parse(slurp(dir / "summary.json")); }
 
+// Writes the scenario `doc` to <work>/s.json and runs it with --out <work>/out.
+inline Run run_doc(const nlohmann::json& doc, const std::filesystem::path& work) {
+    std::filesystem::create_directories(work);
+    std::ofstream(work / "s.json") << doc.dump(1);
+    return xbar("run '" + (work / "s.json").string() + "' --out '" + (work / "out").string() + "'", work);
+}
+
 // Energy of one analog read with the paper's nominal activity, written out from M18 Table I and
 // §IV (reference/marinella2018.md §1.8) for `in` driven lines and `out` converted lines of the
 // 1024 x 1024 8-bit core: Eq. 3 (the lines are the full 1024-cell columns), 170 + 35 pJ of

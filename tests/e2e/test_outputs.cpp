@@ -11,13 +11,11 @@
 namespace {
 std::filesystem::path quick_run(const std::string& tag) {
     const auto w = e2e::scratch(tag);
-    std::filesystem::create_directories(w);
     nlohmann::json s = nlohmann::json::parse(e2e::slurp(std::filesystem::path(XBAR_SOURCE_DIR) / "scenarios/quickstart.json"));
     s["firmware"]["vmm_count"] = 200;
     s["firmware"]["mvm_count"] = 200;
     s["outputs"]["trace_level"] = "all";
-    std::ofstream(w / "s.json") << s.dump();
-    const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
+    const auto r = e2e::run_doc(s, w);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return w / "out";
 }

@@ -39,14 +39,12 @@ void expect_parts_charged_or_listed(const json& s, const std::string& why) {
 
 json train_two_tiles(const std::string& tag, int batch) {
     const fs::path w = e2e::scratch("system-" + tag);
-    fs::create_directories(w);
     json doc = json::parse(e2e::slurp(fs::path(XBAR_SOURCE_DIR) / "scenarios/training/digits-two-tile-split.json"));
     doc["firmware"]["epochs"] = 1;
     doc["firmware"]["train_limit"] = 40;
     doc["firmware"]["test_limit"] = 20;
     doc["firmware"]["batch_size"] = batch;
-    std::ofstream(w / "s.json") << doc.dump(1);
-    const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
+    const auto r = e2e::run_doc(doc, w);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("not modelled (cost 0 in this run):"), std::string::npos) << r.out;
     return e2e::summary(w / "out");

@@ -32,9 +32,7 @@ Result run_paper(const std::string& name, const json& technology) {
     const fs::path w = e2e::scratch("tech-" + name);
     json doc = json::parse(e2e::slurp(fs::path(XBAR_SOURCE_DIR) / "scenarios/paper/analog-8bit.json"));
     if (!technology.is_null()) doc["technology"] = technology;
-    fs::create_directories(w);
-    std::ofstream(w / "s.json") << doc.dump(1);
-    const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
+    const auto r = e2e::run_doc(doc, w);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     Result out;
     out.summary = e2e::summary(w / "out");

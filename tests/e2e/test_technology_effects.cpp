@@ -116,9 +116,7 @@ Outcome run(const std::string& tag, const Case& c, const json& overrides) {
     json doc = json::parse(e2e::slurp(fs::path(XBAR_SOURCE_DIR) / c.scenario));
     doc["tile"]["variant"] = c.variant;
     if (!overrides.is_null()) doc["technology"] = {{"overrides", overrides}};
-    fs::create_directories(w);
-    std::ofstream(w / "s.json") << doc.dump(1);
-    const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
+    const auto r = e2e::run_doc(doc, w);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     Outcome out;
     out.summary = e2e::summary(w / "out");

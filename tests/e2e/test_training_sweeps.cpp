@@ -17,11 +17,9 @@ json preset(const std::string& name) {
 }
 json run(json scenario, const std::string& tag) {
     const auto w = e2e::scratch(tag);
-    std::filesystem::create_directories(w);
     scenario["name"] = tag;
     scenario["outputs"] = {{"vcd", false}, {"trace", false}};
-    std::ofstream(w / "s.json") << scenario.dump(2);
-    const auto r = e2e::xbar("run '" + (w / "s.json").string() + "' --out '" + (w / "out").string() + "'", w);
+    const auto r = e2e::run_doc(scenario, w);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return e2e::summary(w / "out");
 }
