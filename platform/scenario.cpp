@@ -72,6 +72,8 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/tile/pulse_unit_ns", Type::number, 0.001, 1000, {}, 1.0, "ns", "LSB pulse length (M18: 1 ns; 7 ns in the 2-bit design)", analog()},
         {"/tile/activity", Type::string, 0, 0, {"nominal", "data"}, "nominal", "", "switching activity for energy: the paper's 50 % or the real operands", analog()},
         {"/tile/read_noise", Type::number, 0, 1, {}, 0.0, "fraction of range", "Gaussian read noise per cell per read", analog()},
+        {"/tile/adc/type", Type::string, 0, 0, {"ramp", "sar"}, "ramp", "", "ADC bank converter: the reference's shared-ramp ADC or a SAR ADC (technology adc_sar.*)", analog()},
+        {"/tile/adc/columns_per_adc", Type::integer, 1, 4096, {}, 1, "", "adjacent lines sharing one converter through a mux (columns in VMM, rows in MVM): their conversions serialize; must divide rows and cols", analog()},
         {"/tile/dma_burst_bytes", Type::integer, 4, 65536, {}, 4096, "byte", "largest burst the tile's DMA issues"},
         {"/tile/device/model", Type::string, 0, 0, {"ideal", "analytic", "lut"}, "ideal", "", "conductance-update model of the cells", analog()},
         {"/tile/device/alpha", Type::number, 0, 50, {}, 0.0, "", "analytic: nonlinearity alpha (0 = linear)", device("analytic")},
@@ -478,6 +480,8 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     s.activity = get("/tile/activity").get<std::string>();
     s.read_noise = num("/tile/read_noise");
     s.dma_burst_bytes = static_cast<std::uint32_t>(u64("/tile/dma_burst_bytes"));
+    s.adc_type = get("/tile/adc/type").get<std::string>();
+    s.columns_per_adc = i32("/tile/adc/columns_per_adc");
     s.device_model = get("/tile/device/model").get<std::string>();
     s.device_alpha = num("/tile/device/alpha");
     s.device_symmetric = get("/tile/device/symmetric").get<bool>();
@@ -536,6 +540,9 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     if (std::uint64_t(s.rows) * s.cols * 4 > s.dram_size)
         v.fail("/platform/dram/size_mib", "DRAM must hold one float32 weight matrix of the tile (" +
                                                std::to_string(std::uint64_t(s.rows) * s.cols * 4 >> 20) + " MiB)");
+    if (s.rows % s.columns_per_adc || s.cols % s.columns_per_adc)
+        v.fail("/tile/adc/columns_per_adc", "a divisor of /tile/rows (" + std::to_string(s.rows) + ") and /tile/cols (" +
+                                                std::to_string(s.cols) + "): the bank serves rows in MVM and columns in VMM");
     if (std::uint64_t(std::max(s.rows, s.cols)) * 2 > regmap::kBufBytes)
         v.fail("/tile/rows", "the tile's 64 KiB buffers must hold two vectors");
     s.effective = eff;
@@ -597,6 +604,12 @@ std::vector<std::string> scenario_warnings(const Scenario& s) {
                 out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only to " +
                               "another MAC design width, but /tile/bits_in " + std::to_string(s.bits_in) +
                               " selects the " + std::to_string(design) + "-bit design (remove the override)");
+            // The ADC entries of the converter type the bank does not use.
+            const bool sar_entry = name.rfind("adc_sar.", 0) == 0, ramp_entry = name.rfind("adc.", 0) == 0;
+            if (s.variant == "analog_reram" && ((sar_entry && s.adc_type != "sar") || (ramp_entry && s.adc_type != "ramp")))
+                out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
+                              "/tile/adc/type is " + (sar_entry ? "sar" : "ramp") + ", but /tile/adc/type is " + s.adc_type +
+                              " (remove the override)");
             if (name == "analog_cell.on_off_ratio" && s.variant == "analog_reram" && s.activity == "nominal")
                 out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
                               "/tile/activity is data, but /tile/activity is nominal (remove the override)");

@@ -75,6 +75,8 @@ struct Scenario {
     std::string activity;
     double read_noise = 0;
     std::uint32_t dma_burst_bytes = 4096;
+    std::string adc_type = "ramp";  // ramp | sar
+    int columns_per_adc = 1;
     std::string device_model;  // ideal | analytic | lut
     double device_alpha = 0, device_write_noise = 0;
     bool device_symmetric = false;

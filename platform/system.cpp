@@ -59,6 +59,8 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
     c.params = analog_params(s.technology);
     set_geometry(c.params, s);
     c.params.pulse_unit_ns = s.pulse_unit_ns;
+    c.params.adc_type = s.adc_type == "sar" ? energy::AdcType::sar : energy::AdcType::ramp;
+    c.params.lines_per_adc = s.columns_per_adc;
     c.activity = s.activity == "data" ? cores::Activity::data : cores::Activity::nominal;
     c.read_noise = s.read_noise;
     if (s.device_model == "analytic") {
@@ -101,6 +103,12 @@ std::vector<NotModelled> not_modelled_parts(const Scenario& s) {
         out.push_back({t + ".dma_engine", "the DMA engine's control and staging FIFO, and the weight staging of "
                                           "PROGRAM/UPDATE/READBACK (their transfers are charged on the interconnect "
                                           "and in DRAM; DMA_CTRL copies also in the tile buffers they touch)"});
+        if (s.variant == "analog_reram" && s.adc_type == "ramp")
+            out.push_back({t + ".adc_ramp", "the ramp generator and master counter shared by the array (the comparators "
+                                            "are charged; the reference gives no figure for the ramp)"});
+        if (s.variant == "analog_reram" && s.columns_per_adc > 1)
+            out.push_back({t + ".adc_mux", "the column multiplexer in front of each shared converter: its area and "
+                                           "switching energy (the serialized conversions are charged)"});
         if (s.variant == "analog_reram")
             out.push_back({t + ".analog_routing", "the analog mux's pass-gate switching energy (its area is charged; "
                                                   "the reference gives no energy for it)"});

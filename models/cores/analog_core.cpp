@@ -105,7 +105,8 @@ const char* AnalogCore::activity() const {
 //    the nominal figure;
 //  - cell current follows the programmed conductances and each line's pulse time
 //    (data_read_cell_ns, computed by the caller over every digit array).
-void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out, double data_cell_ns) const {
+void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int out_first, int n_out,
+                            double data_cell_ns) const {
     const auto& p = m_cfg.params;
     const auto& t = m_table;
     const int b = p.bits_in, m = b - 1;
@@ -123,15 +124,15 @@ void AnalogCore::read_costs(KernelCost& c, const std::int8_t* in, int n_in, int 
         cell_ns = data_cell_ns;
         transitions = t.td_transitions_per_edge(b) * edges;
     }
-    c.latency_ns = t.read_latency_ns(b);
-    c.latency_parts = {{"temporal_driver", t.drive_window_ns(b)}, {"array", t.rc_settle_ns}, {"adc", t.ramp_ns()}};
+    c.latency_ns = t.read_latency_ns(b, out_first, n_out);
+    c.latency_parts = {{"temporal_driver", t.drive_window_ns(b)}, {"array", t.rc_settle_ns}, {"adc", t.adc_ns(out_first, n_out)}};
     c.events = {
         {kArrayReadSwitch, switches},
         {kArrayReadCellNs, cell_ns},
         {kTdTransition, transitions},
         {kTdLogicBit, double(b) * n_in},
         {kIntegratorNs, double(n_out) * pmax},  // integrators run as long as the drivers
-        {kComparatorNs, double(n_out) * t.ramp_ns()},
+        {kComparatorNs, t.adc_events(n_out)},
         {kLinkValue, double(n_in + n_out)},
     };
     // Every digit array of a periodic-carry weight is read, each with its own drivers, integrators
@@ -225,7 +226,7 @@ KernelCost AnalogCore::vmm(Region r, const std::int8_t* x, std::int8_t* y, float
     read_digits(r, false, fs, y);
     KernelCost c;
     const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, false, x) : 0.0;
-    read_costs(c, x, r.rows, r.cols, cell_ns);
+    read_costs(c, x, r.rows, r.col0, r.cols, cell_ns);
     return c;
 }
 
@@ -237,7 +238,7 @@ KernelCost AnalogCore::mvm(Region r, const std::int8_t* d, std::int8_t* z, float
     read_digits(r, true, fs, z);
     KernelCost c;
     const double cell_ns = m_cfg.activity == Activity::data ? data_read_cell_ns(r, true, d) : 0.0;
-    read_costs(c, d, r.cols, r.rows, cell_ns);  // temporal code routed to the columns ("TC To Col")
+    read_costs(c, d, r.cols, r.row0, r.rows, cell_ns);  // temporal code routed to the columns ("TC To Col")
     return c;
 }
 
@@ -405,17 +406,18 @@ KernelCost AnalogCore::serial_read_cost(Region r) const {
     const auto& t = m_table;
     const double pmax = t.pulse_max_ns(p.bits_in);
     KernelCost c;
-    c.latency_ns = double(r.rows) * t.read_latency_ns(p.bits_in);
+    // Row by row: each row drives its columns, which the ADC bank converts.
+    c.latency_ns = double(r.rows) * t.read_latency_ns(p.bits_in, r.col0, r.cols);
     c.latency_parts = {{"temporal_driver", r.rows * t.drive_window_ns(p.bits_in)},
                        {"array", r.rows * t.rc_settle_ns},
-                       {"adc", r.rows * t.ramp_ns()}};
+                       {"adc", r.rows * t.adc_ns(r.col0, r.cols)}};
     c.events = {
         {kArrayReadSwitch, double(r.rows)},
         {kArrayReadCellNs, double(r.rows) * r.cols * pmax},
         {kTdTransition, t.td_transitions_per_row_bit * p.bits_in * r.rows},
         {kTdLogicBit, double(p.bits_in) * r.rows},
         {kIntegratorNs, double(r.rows) * r.cols * pmax},
-        {kComparatorNs, double(r.rows) * r.cols * t.ramp_ns()},
+        {kComparatorNs, t.adc_events(double(r.rows) * r.cols)},
         {kLinkValue, double(r.rows) * r.cols},
     };
     return c;

@@ -88,9 +88,10 @@ private:
     KernelCost opu_costs(Region r, const std::int8_t* x, const std::int8_t* d) const;
     KernelCost serial_write_cost(Region r) const;
     void touch(Region r);  // grow the box the next carry must visit
-    // Shared by vmm and mvm: `in` drives `n_in` lines, `n_out` integrators/comparators convert.
-    // `data_cell_ns`: the data-mode count of array.read_cell_ns, summed over the digit arrays.
-    void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int n_out, double data_cell_ns) const;
+    // Shared by vmm and mvm: `in` drives `n_in` lines, the ADC bank converts the `n_out` lines
+    // from `out_first`. `data_cell_ns`: the data-mode count of array.read_cell_ns, summed over the
+    // digit arrays.
+    void read_costs(KernelCost& c, const std::int8_t* in, int n_in, int out_first, int n_out, double data_cell_ns) const;
     void add_read_noise(Eigen::Ref<Eigen::VectorXf> y, const Eigen::VectorXf& in);
     // Shared by vmm (forward: y = W^T m_in) and mvm (transpose: z = W m_in): every digit array is
     // read and converted by its own ADC; the codes are combined digitally into `out`.

@@ -1,5 +1,6 @@
 #include "models/energy/analog_costs.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -20,8 +21,26 @@ double AnalogCostTable::drive_window_ns(int bits) const {
 }
 // Ramp ADC: 2^b levels x 1 ns (M18 §IV-E): 256 ns at 8 bits.
 double AnalogCostTable::ramp_ns() const { return pow2(p.bits_out) * p.ramp_step_ns; }
-double AnalogCostTable::read_latency_ns(int bits_in) const {
-    return drive_window_ns(bits_in) + rc_settle_ns + ramp_ns();
+// SAR: bits_out comparator decisions, the 8-bit figure scaled per bit (assumption: one decision
+// per bit at a fixed decision time).
+double AnalogCostTable::conversion_ns() const {
+    return p.adc_type == AdcType::ramp ? ramp_ns() : p.sar_conversion_ns_8bit * p.bits_out / 8.0;
+}
+int AnalogCostTable::adc_count() const { return std::max(p.rows, p.cols) / p.lines_per_adc; }
+int AnalogCostTable::adc_rounds(int first, int n) const {
+    if (n <= 0) return 0;
+    const int k = p.lines_per_adc, g0 = first / k, g1 = (first + n - 1) / k;
+    if (g0 == g1) return n;
+    const int head = (g0 + 1) * k - first, tail = first + n - g1 * k;
+    return std::max({head, tail, g1 - g0 >= 2 ? k : 0});
+}
+// A ramp conversion runs its comparator for the whole ramp (the comparator is powered per
+// conversion; assumption: idle comparators of a shared bank are off); a SAR conversion is one event.
+double AnalogCostTable::adc_events(double conversions) const {
+    return p.adc_type == AdcType::ramp ? conversions * ramp_ns() : conversions;
+}
+double AnalogCostTable::read_latency_ns(int bits_in, int out_first, int n_out) const {
+    return drive_window_ns(bits_in) + rc_settle_ns + adc_ns(out_first, n_out);
 }
 // Four polarity phases (++, +-, -+, --), each one temporal drive window (M18 §1.3).
 double AnalogCostTable::opu_latency_ns() const { return 4 * drive_window_ns(p.bits_x); }
@@ -53,6 +72,12 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
         bad(unset);
     if (!(p.pulse_unit_ns > 0) || !(p.ramp_step_ns > 0) || !(p.min_pulse_ns >= 0))
         bad("pulse unit, ramp step must be > 0");
+    if (p.lines_per_adc < 1 || p.rows % p.lines_per_adc || p.cols % p.lines_per_adc)
+        bad("lines per ADC must be >= 1 and divide rows and cols");
+    const bool sar = p.adc_type == AdcType::sar;
+    if (sar && (std::isnan(p.sar_conversion_pj_8bit) || std::isnan(p.sar_conversion_ns_8bit) || std::isnan(p.sar_area_um2_8bit)))
+        bad(unset);
+    if (sar && !(p.sar_conversion_ns_8bit > 0)) bad("SAR conversion time must be > 0");
 
     AnalogCostTable t;
     t.p = p;
@@ -77,7 +102,10 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
         {"voltage_driver.hv", double(p.cols) * rails * p.vd_hv_per_rail * hv, false},
         {"voltage_driver.logic", double(p.cols) * p.vd_logic_um2_8bit * reg_bits / 8.0, false},
         {"integrators", double(n_drv) * p.integrator_um2, false},  // shared by a row and a column
-        {"adc", double(n_drv) * p.comparator_um2, false},
+        // One comparator per converter (ramp; the ramp generator and counter are not modelled), or
+        // one SAR converter, area scaled 2^(b-8) from the 8-bit figure (assumption: constant
+        // figure of merit, as ISAAC/hwcomponents scale it).
+        {"adc", double(t.adc_count()) * (sar ? p.sar_area_um2_8bit * pow2(p.bits_out - 8) : p.comparator_um2), false},
         {"analog_routing", double(n_drv) * p.routing_hv_per_col * hv, false},
     };
     t.core_edge_um = std::sqrt(t.periphery_area_um2());
@@ -124,8 +152,13 @@ AnalogCostTable make_analog_cost_table(const AnalogParams& p) {
     a[kIntegratorNs] = {"integrator", "integrator_ns",
                         p.integrator_ua * kMicro * p.integrator_v * ns * J_to_pJ,
                         "M18 IV-D: integrator.current_ua x integrator.voltage x 1 ns", Basis::physics};
-    a[kComparatorNs] = {"adc", "comparator_ns", p.comparator_ua * kMicro * p.comparator_v * ns * J_to_pJ,
-                        "M18 IV-E: adc.comparator_ua x adc.comparator_v x 1 ns", Basis::physics};
+    // SAR energy per conversion scales 2^(b-8) from the 8-bit figure (Walden figure of merit
+    // E = FOM 2^ENOB held constant, Murmann ADC survey; assumption ENOB = bits).
+    a[kComparatorNs] = sar ? ActionCost{"adc", "sar_conversion", p.sar_conversion_pj_8bit * pow2(p.bits_out - 8),
+                                        "ISAAC (Shafiee et al., ISCA 2016) SAR ADC (Kull et al., ISSCC 2013, 32 nm): "
+                                        "adc_sar.conversion_pj_8bit x 2^(bits_out - 8)", Basis::stated}
+                           : ActionCost{"adc", "comparator_ns", p.comparator_ua * kMicro * p.comparator_v * ns * J_to_pJ,
+                                        "M18 IV-E: adc.comparator_ua x adc.comparator_v x 1 ns", Basis::physics};
     const double c_edge = p.wire_c_af_per_um * kAtto * t.core_edge_um;
     a[kLinkValue] = {"core_link", "value_transfer", c_edge * p.v_logic * p.v_logic * J_to_pJ,
                      "M18 IV-K: wire.c_af_per_um x core edge (sqrt periphery area) x transistor.v_logic^2, per value", Basis::physics};

@@ -14,6 +14,11 @@ namespace xbar::energy {
 // A technology parameter not set yet (a technology file sets it; see platform/technology.h).
 inline constexpr double kFromTechnology = std::numeric_limits<double>::quiet_NaN();
 
+// Converter type of the ADC bank: the reference's shared-ramp ADC (one comparator per converter,
+// one ramp generator for the array, M18 §IV-E) or a successive-approximation ADC (one comparator
+// decision per bit, capacitive DAC; figures of ISAAC's SAR ADC, technology adc_sar.*).
+enum class AdcType { ramp, sar };
+
 // Every parameter of the analog core. Array size and code widths (architecture) default to the
 // reference design; bit widths and array size are free, so 4-bit, 2-bit or 512x512 designs follow.
 struct AnalogParams {
@@ -24,11 +29,20 @@ struct AnalogParams {
     int bits_delta = 4;            // OPU column vector, voltage coded (3 magnitude + sign)
     double pulse_unit_ns = 1.0;    // LSB pulse length; 1 ns = minimum pulse width (Table I);
                                    // the 2-bit design stretches pulses to 7 ns (M18 §IV)
+    // The ADC bank: converter type and how many lines share one converter through a column mux
+    // (adjacent lines, pitch-matched: converter g serves lines [g k, (g+1) k)). The reference has
+    // one ramp-ADC comparator per line (k = 1). Each line keeps its integrator, which holds the
+    // result until its converter reaches it.
+    AdcType adc_type = AdcType::ramp;
+    int lines_per_adc = 1;
     // Technology: set from a technology file (platform/technology.h; technologies/marinella2018.json
     // is the reference design). Unset here on purpose: the values are written in the file only,
     // and make_analog_cost_table rejects a parameter set with one left unset.
     double min_pulse_ns = kFromTechnology;  // guard slot of the drive window
     double ramp_step_ns = kFromTechnology;  // ramp ADC: time per level
+    double sar_conversion_pj_8bit = kFromTechnology;  // SAR ADC: one 8-bit conversion
+    double sar_conversion_ns_8bit = kFromTechnology;
+    double sar_area_um2_8bit = kFromTechnology;       // one 8-bit SAR converter
     // Wires and cells
     double m1_pitch_um = kFromTechnology;
     double wire_c_af_per_um = kFromTechnology;
@@ -84,7 +98,7 @@ enum AnalogAction : int {
     kVdColumnWrite,        // voltage driver, one column in one write
     kVdLogicBit,           // voltage-driver register/control, per column per bit per write
     kIntegratorNs,         // one integrator running for 1 ns
-    kComparatorNs,         // one ADC comparator running for 1 ns
+    kComparatorNs,         // ramp ADC: one comparator running for 1 ns; SAR ADC: one conversion
     kLinkValue,            // one value moved across the core edge (cross-core communication)
     kAnalogActionCount
 };
@@ -101,7 +115,17 @@ struct AnalogCostTable {
     double drive_window_ns(int bits) const;  // (2^(b-1)-1) pulse units + one guard slot
     double pulse_max_ns(int bits) const;     // (2^(b-1)-1) pulse units
     double ramp_ns() const;                  // 2^bits_out ramp steps
-    double read_latency_ns(int bits_in) const;
+    // The ADC bank. One conversion of a line: a whole ramp, or bits_out SAR decisions.
+    int adc_count() const;                   // converters: max(rows, cols) / lines_per_adc
+    double conversion_ns() const;
+    // Conversions one converter makes when lines [first, first + n) are read: the most active
+    // lines any converter serves (the conversions of one converter are serialized).
+    int adc_rounds(int first, int n) const;
+    double adc_ns(int first, int n) const { return adc_rounds(first, n) * conversion_ns(); }
+    // Events of the kComparatorNs action for n conversions (comparator-ns of a ramp, or conversions).
+    double adc_events(double conversions) const;
+    // One parallel read with outputs on lines [out_first, out_first + n_out).
+    double read_latency_ns(int bits_in, int out_first, int n_out) const;
     double opu_latency_ns() const;           // 4 polarity phases x drive window
     // Nominal event counts (the paper's 50 % activity assumption)
     double td_transitions_per_row_bit;       // the technology entry, as given

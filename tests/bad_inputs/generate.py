@@ -112,6 +112,8 @@ cross = [
      'lut-bad.txt:'),
     ('cross-lut-range', {"tile": {"device": {"lut_g_min_relative": 0.8, "lut_g_max_relative": 0.2}}},
      '/tile/device/lut_g_max_relative: expected a value above'),
+    ('cross-adc-sharing', {"tile": {"rows": 1024, "cols": 1000, "adc": {"columns_per_adc": 16}}},
+     '/tile/adc/columns_per_adc: a divisor of /tile/rows (1024) and /tile/cols (1000)'),
     ('cross-name-slash', {"name": "a/b"}, '/name: expected a name without path separators'),
     ('cross-name-backslash', {"name": "a\\b"}, '/name: expected a name without path separators'),
     ('cross-name-empty', {"name": ""}, '/name: expected a non-empty name'),

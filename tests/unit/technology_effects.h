@@ -80,11 +80,13 @@ inline void run_kernels(cores::CrossbarCore& c, const std::string& where, Output
 }
 }  // namespace detail
 
-// The analog core (reference geometry, ideal device) in the given activity mode.
-inline Outputs analog_outputs(const platform::Technology& t, cores::Activity activity = cores::Activity::nominal) {
+// The analog core (reference geometry, ideal device) in the given activity mode and ADC type.
+inline Outputs analog_outputs(const platform::Technology& t, cores::Activity activity = cores::Activity::nominal,
+                              energy::AdcType adc = energy::AdcType::ramp) {
     Outputs o;
     cores::AnalogCoreConfig cfg;
     cfg.params = platform::analog_params(t);
+    cfg.params.adc_type = adc;
     cfg.activity = activity;
     cores::AnalogCore core(cfg);
     detail::run_kernels(core, "analog_reram", o);

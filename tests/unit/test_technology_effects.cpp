@@ -61,10 +61,13 @@ const Row kDocumented[] = {
         {"integrator.current_ua", "E integrator.integrator_ns", "—", "—", "—"},
         {"integrator.voltage", "E integrator.integrator_ns", "—", "—", "—"},
         {"integrator.area_um2", "E core_link.value_transfer · A integrators", "—", "—", "—"},
-        {"adc.comparator_ua", "E adc.comparator_ns", "—", "—", "—"},
-        {"adc.comparator_v", "E adc.comparator_ns", "—", "—", "—"},
-        {"adc.comparator_um2", "E core_link.value_transfer · A adc", "—", "—", "—"},
-        {"adc.ramp_step_ns", "N adc.comparator_ns · L {vmm,mvm,readback}.adc", "—", "—", "—"},
+        {"adc.comparator_ua", "E adc.comparator_ns; sar adc: —", "—", "—", "—"},
+        {"adc.comparator_v", "E adc.comparator_ns; sar adc: —", "—", "—", "—"},
+        {"adc.comparator_um2", "E core_link.value_transfer · A adc; sar adc: —", "—", "—", "—"},
+        {"adc.ramp_step_ns", "N adc.comparator_ns · L {vmm,mvm,readback}.adc; sar adc: —", "—", "—", "—"},
+        {"adc_sar.conversion_pj_8bit", "—; sar adc: E adc.sar_conversion", "—", "—", "—"},
+        {"adc_sar.conversion_ns_8bit", "—; sar adc: L {vmm,mvm,readback}.adc", "—", "—", "—"},
+        {"adc_sar.area_um2_8bit", "—; sar adc: E core_link.value_transfer · A adc", "—", "—", "—"},
         {"analog_routing.hv_per_col", "E core_link.value_transfer · A analog_routing", "—", "—", "—"},
         {"mac.units", "—", "E core_link.bit_transfer · A mac", "E core_link.bit_transfer · A mac", "—"},
         {"mac.clock_ns", "—", "—", "L {vmm,opu,update}.mac", "—"},
@@ -128,7 +131,7 @@ std::set<std::string> expand(const std::string& where, const std::string& cell, 
         if (data_only) *data_only = expand(where, cell.substr(kDataOnly.size()));
         return out;
     }
-    if (cell == "\u2014") return out;
+    if (cell == "—") return out;
     for (const auto& group : split(cell, " \u00b7 ")) {
         const std::string kind = group.substr(0, 1);
         EXPECT_TRUE(group.size() > 2 && group[1] == ' ' && std::string("ENLAX").find(kind) != std::string::npos)
@@ -146,6 +149,15 @@ std::set<std::string> expand(const std::string& where, const std::string& cell, 
     return out;
 }
 
+// An analog cell's part for the SAR ADC bank ("<ramp groups>; sar adc: <groups>"): without one,
+// the SAR bank changes what the ramp bank does. Returns the ramp part; `sar` gets the SAR part.
+const std::string kSar = "; sar adc: ";
+std::string ramp_part(const std::string& cell, std::string* sar = nullptr) {
+    const auto at = cell.find(kSar);
+    if (sar) *sar = at == std::string::npos ? cell : cell.substr(at + kSar.size());
+    return at == std::string::npos ? cell : cell.substr(0, at);
+}
+
 std::string listing(const std::set<std::string>& s) {
     std::ostringstream os;
     for (const auto& x : s) os << "\n    " << x;
@@ -157,7 +169,7 @@ std::string listing(const std::set<std::string>& s) {
 TEST(TechnologyEffects, TheNotationExpands) {
     EXPECT_EQ(expand("sram", "L {vmm,opu}.mac, mvm.sram_macro \u00b7 A mac"),
               (std::set<std::string>{"sram: L vmm.mac", "sram: L opu.mac", "sram: L mvm.sram_macro", "sram: A mac"}));
-    EXPECT_TRUE(expand("sram", "\u2014").empty());
+    EXPECT_TRUE(expand("sram", "—").empty());
     std::set<std::string> data;
     EXPECT_TRUE(expand("analog_reram", "data activity only: N array.read_cell_ns", &data).empty());
     EXPECT_EQ(data, std::set<std::string>{"analog_reram: N array.read_cell_ns"});
@@ -179,7 +191,7 @@ TEST(TechnologyEffects, EveryEntryChangesExactlyWhatTheDocumentedTableSays) {
         }
         std::set<std::string> expected;
         std::set<std::string> data_only;
-        for (auto&& x : expand("analog_reram", it->second->analog_reram, &data_only)) expected.insert(x);
+        for (auto&& x : expand("analog_reram", ramp_part(it->second->analog_reram), &data_only)) expected.insert(x);
         for (const auto& [where, cell] : {std::pair<const char*, const char*>{"digital_reram", it->second->digital_reram},
                                           {"sram", it->second->sram},
                                           {"every", it->second->every}})
@@ -211,12 +223,36 @@ TEST(TechnologyEffects, DataActivityAddsOnlyWhatTheTableSays) {
         const std::string& name = all[k].name;
         const auto it = doc.find(name);
         if (it == doc.end()) continue;  // reported by the test above
-        std::set<std::string> data_only, expected = expand("analog_reram", it->second->analog_reram, &data_only);
+        std::set<std::string> data_only, expected = expand("analog_reram", ramp_part(it->second->analog_reram), &data_only);
         expected.insert(data_only.begin(), data_only.end());
         platform::Technology t = ref;
         t.values[k].value *= 2;
         const auto actual = tech_effects::changed(base, tech_effects::analog_outputs(t, cores::Activity::data));
         EXPECT_EQ(actual, expected) << name << " doubled, data activity, changes:" << listing(actual)
+                                    << "\n  the table says:" << listing(expected);
+    }
+}
+
+// With a SAR ADC bank (nominal activity) every entry changes what its row's "sar adc:" part lists,
+// or, without one, what it changes with the ramp bank.
+TEST(TechnologyEffects, SarAdcChangesWhatTheTableSays) {
+    const auto& ref = platform::reference_technology();
+    const auto& all = platform::technology_entries();
+    std::map<std::string, const Row*> doc;
+    for (const auto& r : kDocumented) doc.emplace(r.entry, &r);
+    const auto sar = energy::AdcType::sar;
+    const auto base = tech_effects::analog_outputs(ref, cores::Activity::nominal, sar);
+    for (std::size_t k = 0; k < all.size(); ++k) {
+        const auto it = doc.find(all[k].name);
+        if (it == doc.end()) continue;  // reported above
+        std::string cell;
+        ramp_part(it->second->analog_reram, &cell);
+        std::set<std::string> data_only;
+        const auto expected = expand("analog_reram", cell, &data_only);
+        platform::Technology t = ref;
+        t.values[k].value *= 2;
+        const auto actual = tech_effects::changed(base, tech_effects::analog_outputs(t, cores::Activity::nominal, sar));
+        EXPECT_EQ(actual, expected) << all[k].name << " doubled, SAR ADC, changes:" << listing(actual)
                                     << "\n  the table says:" << listing(expected);
     }
 }
