@@ -138,6 +138,13 @@ int cmd_run(const std::string& file, const po::variables_map& vm) {
     if (vm.count("power-window")) overrides["outputs"]["power_window_ns"] = vm["power-window"].as<double>();
     if (vm.count("variant")) overrides["tile"]["variant"] = vm["variant"].as<std::string>();
     if (!overrides.empty()) s = override_scenario(s, overrides);
+    // --variant sets /tile/variant; a tile of a /platform/tiles list that names its own keeps it.
+    if (vm.count("variant"))
+        for (const auto& t : s.tile_specs)
+            if (t.variant != vm["variant"].as<std::string>())
+                throw ScenarioError("--variant: " + file + ": " + t.path + "/variant is " + t.variant +
+                                    ": the option sets /tile/variant, which this tile overrides (remove its variant "
+                                    "to compare the variants on every tile)");
     check_before_running(s, vm);
     fs::path out = vm.count("out") ? fs::path(vm["out"].as<std::string>()) : fs::path("traces") / s.name;
     out = out.lexically_normal();

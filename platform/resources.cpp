@@ -45,22 +45,26 @@ constexpr std::uint64_t kTraceEventsPerKernelAll = 12;
 constexpr std::uint64_t kDatasetCopies = 4;
 constexpr std::uint64_t kLutTextBytesPerEntry = 16;  // the decompressed text while it is parsed
 
-std::uint64_t cells(const Scenario& s) { return std::uint64_t(s.tiles) * std::uint64_t(s.rows) * std::uint64_t(s.cols); }
-
+// Bytes of the crossbar state of every tile: a digital core keeps codes; an analog core one float
+// array per digit (carry cell), plus the combined weights when there are several.
 MemoryItem crossbar(const Scenario& s) {
-    if (s.variant != "analog_reram")
-        return {"crossbar weight codes", {"/platform/tiles", "/tile/rows", "/tile/cols"}, cells(s) * kDigitalBytesPerCell};
-    // One float array per digit (carry cell), plus the combined weights when there are several.
-    const std::uint64_t arrays = std::uint64_t(s.carry_cells) + (s.carry_cells > 1 ? 1 : 0);
-    return {"crossbar cells", {"/platform/tiles", "/tile/rows", "/tile/cols", "/tile/carry/cells"},
-            cells(s) * arrays * kAnalogBytesPerCell};
+    std::uint64_t bytes = 0;
+    bool analog = false;
+    for (const auto& t : s.tile_specs) {
+        const std::uint64_t cells = std::uint64_t(t.rows) * std::uint64_t(t.cols);
+        const std::uint64_t arrays = std::uint64_t(t.carry_cells) + (t.carry_cells > 1 ? 1 : 0);
+        analog = analog || t.variant == "analog_reram";
+        bytes += t.variant == "analog_reram" ? cells * arrays * kAnalogBytesPerCell : cells * kDigitalBytesPerCell;
+    }
+    if (!analog) return {"crossbar weight codes", {"/platform/tiles", "/tile/rows", "/tile/cols"}, bytes};
+    return {"crossbar cells", {"/platform/tiles", "/tile/rows", "/tile/cols", "/tile/carry/cells"}, bytes};
 }
 
 // Weights the firmware programs at once: quickstart's n x n region, the paper's whole array,
 // train_mlp's layer matrices (bias row included).
 std::uint64_t programmed_weights(const Scenario& s) {
     if (s.program == "quickstart") return std::uint64_t(s.firmware_args.at("size")) * std::uint64_t(s.firmware_args.at("size"));
-    if (s.program == "paper_kernels") return std::uint64_t(s.rows) * std::uint64_t(s.cols);
+    if (s.program == "paper_kernels") return std::uint64_t(s.tile(0).rows) * std::uint64_t(s.tile(0).cols);
     std::uint64_t n = 0;
     if (s.program == "train_mlp")
         for (std::size_t l = 0; l + 1 < s.layers.size(); ++l) n += std::uint64_t(s.layers[l] + 1) * std::uint64_t(s.layers[l + 1]);
@@ -112,14 +116,17 @@ MemoryItem trace(const Scenario& s) {
 }
 
 MemoryItem lut(const Scenario& s) {
-    if (s.device_model != "lut" || s.variant != "analog_reram" || !s.lut_increasing) return {"lookup tables", {}, 0};
     // Both tables as loaded (doubles), the text of one while it is parsed, and each digit device
-    // of each core keeps a float copy of both.
-    const std::uint64_t entries = s.lut_increasing->dg.size() + s.lut_decreasing->dg.size();
-    const std::uint64_t devices = std::uint64_t(s.tiles) * std::uint64_t(s.carry_cells);
-    return {"lookup tables",
-            {"/tile/device/lut_increasing", "/tile/device/lut_decreasing", "/platform/tiles", "/tile/carry/cells"},
-            entries * (8 + kLutTextBytesPerEntry / 2) + entries * devices * 4};
+    // of each core keeps a float copy of both (tiles share the tables they were loaded with).
+    std::uint64_t bytes = 0;
+    for (const auto& t : s.tile_specs) {
+        if (t.device_model != "lut" || t.variant != "analog_reram" || !t.lut_increasing) continue;
+        const std::uint64_t entries = t.lut_increasing->dg.size() + t.lut_decreasing->dg.size();
+        bytes += entries * (8 + kLutTextBytesPerEntry / 2) + entries * std::uint64_t(t.carry_cells) * 4;
+    }
+    if (!bytes) return {"lookup tables", {}, 0};
+    return {"lookup tables", {"/tile/device/lut_increasing", "/tile/device/lut_decreasing", "/platform/tiles", "/tile/carry/cells"},
+            bytes};
 }
 
 MemoryItem dataset(const Scenario& s) {

@@ -75,17 +75,17 @@ json energy_by_basis(const RunResult& r) {
 // the run charges (166 / 676 nJ per 8 Mbit). The stated ones are used (models/energy/digital_costs.cpp
 // says why); the equation is a cross-check of the binary_cell.* entries, which nothing else uses.
 void add_reram_bit_cross_check(json& derived, const Scenario& s, const RunResult& r) {
-    if (s.variant != "digital_reram") return;
-    energy::DigitalParams p = digital_params(s.technology, 8);  // the cell and line do not depend on the MAC design
-    p.rows = s.rows;
-    p.cols = s.cols;
-    const auto t = energy::make_digital_cost_table(p, energy::DigitalMemory::reram);
-    const json equation = {{"read", t.reram_read_bit_eq_fj}, {"write", t.reram_write_bit_eq_fj}};
-    const json stated = {{"read", t.actions[energy::kDigReadBit].energy_pj * 1e3},
-                         {"write", t.actions[energy::kDigWriteBit].energy_pj * 1e3}};
-    for (const auto& tile : tiles_of(r)) {
-        derived[tile]["reram_bit_energy_equation_fj"] = equation;
-        derived[tile]["reram_bit_energy_stated_fj"] = stated;
+    const auto tiles = tiles_of(r);
+    for (std::size_t k = 0; k < tiles.size() && k < s.tile_specs.size(); ++k) {
+        const TileSpec& ts = s.tile(int(k));
+        if (ts.variant != "digital_reram") continue;
+        energy::DigitalParams p = digital_params(s.technology, 8);  // the cell and line do not depend on the MAC design
+        p.rows = ts.rows;
+        p.cols = ts.cols;
+        const auto t = energy::make_digital_cost_table(p, energy::DigitalMemory::reram);
+        derived[tiles[k]]["reram_bit_energy_equation_fj"] = {{"read", t.reram_read_bit_eq_fj}, {"write", t.reram_write_bit_eq_fj}};
+        derived[tiles[k]]["reram_bit_energy_stated_fj"] = {{"read", t.actions[energy::kDigReadBit].energy_pj * 1e3},
+                                                           {"write", t.actions[energy::kDigWriteBit].energy_pj * 1e3}};
     }
 }
 
@@ -232,9 +232,19 @@ std::string power_csv(const RunResult& r) {
 
 void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
     char buf[256];
-    std::snprintf(buf, sizeof buf, "xbar-vp %s  scenario %s  seed %llu  variant %s  %dx%d  activity %s\n", kVersion,
-                  s.name.c_str(), static_cast<unsigned long long>(s.seed), s.variant.c_str(), s.rows, s.cols,
-                  r.activity.c_str());
+    std::string tiles;  // "analog_reram 1024x1024" per kind of tile, "2 x" when repeated
+    for (std::size_t k = 0; k < s.tile_specs.size();) {
+        const TileSpec& t = s.tile(int(k));
+        std::size_t n = 1;
+        while (k + n < s.tile_specs.size() && s.tile(int(k + n)).variant == t.variant && s.tile(int(k + n)).rows == t.rows &&
+               s.tile(int(k + n)).cols == t.cols)
+            ++n;
+        tiles += (tiles.empty() ? "" : " + ") + (n > 1 ? std::to_string(n) + " x " : "") + t.variant + " " +
+                 std::to_string(t.rows) + "x" + std::to_string(t.cols);
+        k += n;
+    }
+    std::snprintf(buf, sizeof buf, "xbar-vp %s  scenario %s  seed %llu  tiles %s  activity %s\n", kVersion, s.name.c_str(),
+                  static_cast<unsigned long long>(s.seed), tiles.c_str(), r.activity.c_str());
     os << buf;
     std::snprintf(buf, sizeof buf, "simulated time %.3f us, total energy %.3f nJ\n\n", r.sim_time_ns * 1e-3,
                   r.total_energy_pj * 1e-3);

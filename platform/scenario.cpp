@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iomanip>
 #include <sstream>
+#include <tuple>
 
 #include "models/tile/regmap.h"
 #include "platform/errors.h"
@@ -50,7 +51,7 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/firmware/fwd_fullscale", Type::number, 1e-3, 1e3, {}, 6.0, "", "train_mlp: forward ADC full scale (CrossSim sigmoid default +-6)", program("train_mlp")},
         {"/firmware/bwd_fullscale", Type::number, 1e-3, 1e3, {}, 4.0, "", "train_mlp: backward ADC full scale, in units of max|delta| (CrossSim +-4)", program("train_mlp")},
         {"/firmware/init_scale", Type::number, 0, 1, {}, 1.0, "", "train_mlp: initial weights uniform in +-init_scale/sqrt(fan-in + 1)", program("train_mlp")},
-        {"/platform/tiles", Type::integer, 1, 64, {}, 1, "", "number of tiles on the interconnect"},
+        {"/platform/tiles", Type::tiles, 1, 64, {}, 1, "", "tiles on the interconnect: a count of /tile tiles, or a list of tile objects, each merged over /tile (its keys as under /tile), e.g. [{\"variant\": \"analog_reram\"}, {\"variant\": \"sram\"}]"},
         {"/platform/quantum_ns", Type::number, 1, 1e9, {}, 1000.0, "ns", "global quantum of the host's temporal decoupling"},
         {"/platform/dram/base", Type::integer, 0, 281474976710655.0, {}, 2147483648.0, "byte", "DRAM base address"},
         {"/platform/dram/size_mib", Type::integer, 1, 16384, {}, 64, "MiB", "DRAM size"},
@@ -134,7 +135,7 @@ std::string schema_markdown() {
           "|---|---|---|---|---|---|---|\n";
     for (const auto& f : scenario_fields()) {
         std::string range;
-        if (f.type == Type::integer || f.type == Type::number || f.type == Type::integer_list) {
+        if (f.type == Type::integer || f.type == Type::number || f.type == Type::integer_list || f.type == Type::tiles) {
             std::ostringstream r;
             r << std::setprecision(17) << "[" << f.min << ", " << f.max << "]";
             range = r.str();
@@ -164,6 +165,7 @@ const char* type_name(Type t) {
         case Type::string: return "a string";
         case Type::integer_list: return "a list of integers";
         case Type::object: return "an object";
+        case Type::tiles: return "an integer or a list of tile objects";
     }
     return "?";
 }
@@ -207,7 +209,17 @@ public:
     explicit Validator(std::string file) : m_file(std::move(file)) {}
 
     [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-        throw ScenarioError(m_file + ": " + (path.empty() ? "/" : path) + ": " + what);
+        throw ScenarioError(m_file + ": " + (path.empty() ? "/" : shown(path)) + ": " + what);
+    }
+    // The same checks for a tile object written elsewhere: messages name `at` for "/tile".
+    Validator for_tile(const std::string& at) const {
+        Validator v(m_file);
+        v.m_tile_at = at;
+        return v;
+    }
+    std::string shown(const std::string& path) const {
+        if (m_tile_at.empty() || path.compare(0, 5, "/tile") != 0) return path;
+        return m_tile_at + path.substr(5);
     }
 
     const FieldSpec* leaf(const std::string& path) const {
@@ -266,6 +278,12 @@ public:
                 }
                 break;
             }
+            case Type::tiles:  // a count here; a list is walked element by element (walk_tiles)
+                if (!v.is_number()) fail(f.path, std::string("expected ") + type_name(f.type) + ", got " + describe(v));
+                if (!v.is_number_integer() && std::floor(v.get<double>()) != v.get<double>())
+                    fail(f.path, std::string("expected an integer, got ") + describe(v));
+                check_range(f, v.get<double>());
+                break;
             case Type::object:  // its content is checked by its own reader (technology overrides)
                 if (!v.is_object()) fail(f.path, std::string("expected an object, got ") + describe(v));
                 break;
@@ -299,6 +317,10 @@ public:
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             const std::string child = path + "/" + pointer_escape(it.key());
             if (const FieldSpec* f = leaf(child)) {
+                if (f->type == Type::tiles && it.value().is_array()) {
+                    walk_tiles(*f, it.value(), written);
+                    continue;
+                }
                 check_leaf(*f, it.value());
                 written.push_back(child);
             } else if (is_object_path(child)) {
@@ -318,8 +340,23 @@ public:
         }
     }
 
+    // A /platform/tiles list: 1 to max tile objects, each checked like /tile; the fields written
+    // are recorded at their own place (/platform/tiles/<k>/...).
+    void walk_tiles(const FieldSpec& f, const json& list, std::vector<std::string>& written) const {
+        if (list.empty() || double(list.size()) > f.max)
+            fail(f.path, "expected a list of 1 to " + std::to_string(int(f.max)) + " tile objects, got " + describe(list));
+        for (std::size_t k = 0; k < list.size(); ++k) {
+            const std::string at = f.path + "/" + std::to_string(k);
+            const Validator sub = for_tile(at);
+            std::vector<std::string> w;
+            sub.walk(list[k], "/tile", w);
+            for (const auto& p : w) written.push_back(sub.shown(p));
+        }
+    }
+
 private:
     std::string m_file;
+    std::string m_tile_at;  // messages name this place for /tile (a /platform/tiles element)
 };
 
 // Depth of a parsed document without recursion (documents built by other readers may be deep).
@@ -355,11 +392,11 @@ std::shared_ptr<const device::LookupTable> load_table(const json& eff, const cha
 
 // Tables are loaded and checked as a pair here (what the LUT device would reject at run time:
 // swapped tables, different G bins or CDF points, all-zero tables), so they are exit 2.
-void load_lut_pair(Scenario& s, const json& eff, const Validator& v) {
-    s.lut_increasing = load_table(eff, "/tile/device/lut_increasing", v, s.file);
-    s.lut_decreasing = load_table(eff, "/tile/device/lut_decreasing", v, s.file);
+void load_lut_pair(TileSpec& t, const json& doc, const Validator& v, const std::string& file) {
+    t.lut_increasing = load_table(doc, "/tile/device/lut_increasing", v, file);
+    t.lut_decreasing = load_table(doc, "/tile/device/lut_decreasing", v, file);
     try {
-        device::check_lut_pair(*s.lut_increasing, *s.lut_decreasing, s.lut_g_min_relative, s.lut_g_max_relative);
+        device::check_lut_pair(*t.lut_increasing, *t.lut_decreasing, t.lut_g_min_relative, t.lut_g_max_relative);
     } catch (const device::LutPairError& e) {
         v.fail(e.side() == device::LutSide::increasing ? "/tile/device/lut_increasing" : "/tile/device/lut_decreasing",
                std::string("bad lookup-table pair: ") + e.what());
@@ -413,6 +450,75 @@ void check_run_name(const std::string& name, const std::string& file) {
     if (name.front() == '.') bad("expected a name that does not start with '.' (hidden and temporary folders do)");
 }
 
+namespace {
+// One tile's fields from `doc`, a document whose /tile is the tile's object with every default
+// filled in; `v` names the place the tile was written in its messages.
+TileSpec read_tile(const json& doc, const Validator& v, const std::string& file) {
+    auto get = [&](const char* path) -> const json& { return doc.at(json::json_pointer(path)); };
+    auto i32 = [&](const char* path) { return static_cast<int>(get(path).get<double>()); };
+    auto num = [&](const char* path) { return get(path).get<double>(); };
+    auto str = [&](const char* path) { return get(path).get<std::string>(); };
+    TileSpec t;
+    t.path = v.shown("/tile");
+    t.variant = str("/tile/variant");
+    t.rows = i32("/tile/rows");
+    t.cols = i32("/tile/cols");
+    t.bits_in = i32("/tile/bits_in");
+    t.bits_out = i32("/tile/bits_out");
+    t.bits_x = i32("/tile/bits_x");
+    t.bits_delta = i32("/tile/bits_delta");
+    t.pulse_unit_ns = num("/tile/pulse_unit_ns");
+    t.activity = str("/tile/activity");
+    t.read_noise = num("/tile/read_noise");
+    t.dma_burst_bytes = static_cast<std::uint32_t>(num("/tile/dma_burst_bytes"));
+    t.adc_type = str("/tile/adc/type");
+    t.columns_per_adc = i32("/tile/adc/columns_per_adc");
+    t.device_model = str("/tile/device/model");
+    t.device_alpha = num("/tile/device/alpha");
+    t.device_symmetric = get("/tile/device/symmetric").get<bool>();
+    t.device_write_noise = num("/tile/device/write_noise");
+    t.lut_mode = str("/tile/device/lut_mode");
+    t.lut_g_min_relative = num("/tile/device/lut_g_min_relative");
+    t.lut_g_max_relative = num("/tile/device/lut_g_max_relative");
+    t.carry_cells = i32("/tile/carry/cells");
+    t.carry_base = i32("/tile/carry/base");
+    t.carry_threshold = num("/tile/carry/threshold");
+    t.carry_every = i32("/tile/carry/every");
+    if (t.lut_g_min_relative >= t.lut_g_max_relative)
+        v.fail("/tile/device/lut_g_max_relative", "expected a value above lut_g_min_relative");
+    if (t.device_model == "lut") load_lut_pair(t, doc, v, file);
+    if (t.rows % t.columns_per_adc || t.cols % t.columns_per_adc)
+        v.fail("/tile/adc/columns_per_adc", "a divisor of " + v.shown("/tile/rows") + " (" + std::to_string(t.rows) + ") and " +
+                                                v.shown("/tile/cols") + " (" + std::to_string(t.cols) +
+                                                "): the bank serves rows in MVM and columns in VMM");
+    if (std::uint64_t(std::max(t.rows, t.cols)) * 2 > regmap::kBufBytes)
+        v.fail("/tile/rows", "the tile's 64 KiB buffers must hold two vectors");
+    return t;
+}
+
+// The tiles: /platform/tiles copies of /tile, or one per element of a /platform/tiles list, the
+// element merged over /tile.
+std::vector<TileSpec> read_tiles(const json& eff, const Validator& v, const std::string& file) {
+    const json& tiles = eff.at(json::json_pointer("/platform/tiles"));
+    const json& tile = eff.at("tile");
+    if (!tiles.is_array())
+        return std::vector<TileSpec>(std::size_t(tiles.get<double>()), read_tile(eff, v, file));
+    std::vector<TileSpec> out;
+    for (std::size_t k = 0; k < tiles.size(); ++k) {
+        json doc = {{"tile", tile}};
+        doc["tile"].merge_patch(tiles[k]);
+        out.push_back(read_tile(doc, v.for_tile("/platform/tiles/" + std::to_string(k)), file));
+    }
+    return out;
+}
+}  // namespace
+
+bool Scenario::mixed() const {
+    for (const auto& t : tile_specs)
+        if (t.variant != tile_specs.front().variant) return true;
+    return false;
+}
+
 Scenario parse_scenario(const json& doc, const std::string& file) {
     try {
         return parse_scenario_checked(doc, file);
@@ -459,7 +565,6 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     s.activation = get("/firmware/activation").get<std::string>();
     s.output_activation = get("/firmware/output_activation").get<std::string>();
     s.dataset = get("/firmware/dataset").get<std::string>();
-    s.tiles = i32("/platform/tiles");
     s.quantum_ns = num("/platform/quantum_ns");
     s.dram_base = u64("/platform/dram/base");
     s.dram_size = u64("/platform/dram/size_mib") << 20;
@@ -469,33 +574,8 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
     s.link_bytes_per_ns = num("/platform/interconnect/bandwidth_gb_s");
     s.wire_length_um = num("/platform/interconnect/wire_length_um");
     s.wire_activity = num("/platform/interconnect/activity");
-    s.variant = get("/tile/variant").get<std::string>();
-    s.rows = i32("/tile/rows");
-    s.cols = i32("/tile/cols");
-    s.bits_in = i32("/tile/bits_in");
-    s.bits_out = i32("/tile/bits_out");
-    s.bits_x = i32("/tile/bits_x");
-    s.bits_delta = i32("/tile/bits_delta");
-    s.pulse_unit_ns = num("/tile/pulse_unit_ns");
-    s.activity = get("/tile/activity").get<std::string>();
-    s.read_noise = num("/tile/read_noise");
-    s.dma_burst_bytes = static_cast<std::uint32_t>(u64("/tile/dma_burst_bytes"));
-    s.adc_type = get("/tile/adc/type").get<std::string>();
-    s.columns_per_adc = i32("/tile/adc/columns_per_adc");
-    s.device_model = get("/tile/device/model").get<std::string>();
-    s.device_alpha = num("/tile/device/alpha");
-    s.device_symmetric = get("/tile/device/symmetric").get<bool>();
-    s.device_write_noise = num("/tile/device/write_noise");
-    s.lut_mode = get("/tile/device/lut_mode").get<std::string>();
-    s.lut_g_min_relative = num("/tile/device/lut_g_min_relative");
-    s.lut_g_max_relative = num("/tile/device/lut_g_max_relative");
-    s.carry_cells = i32("/tile/carry/cells");
-    s.carry_base = i32("/tile/carry/base");
-    s.carry_threshold = num("/tile/carry/threshold");
-    s.carry_every = i32("/tile/carry/every");
-    if (s.lut_g_min_relative >= s.lut_g_max_relative)
-        v.fail("/tile/device/lut_g_max_relative", "expected a value above lut_g_min_relative");
-    if (s.device_model == "lut") load_lut_pair(s, eff, v);
+    s.tile_specs = read_tiles(eff, v, file);
+    s.tiles = int(s.tile_specs.size());
     s.technology = load_scenario_technology(eff, file);
     s.write_vcd = get("/outputs/vcd").get<bool>();
     s.write_trace = get("/outputs/trace").get<bool>();
@@ -511,10 +591,11 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
            << s.dram_base << ", 0x" << s.dram_base + s.dram_size << ")";
         v.fail("/platform/tile_map/base", os.str());
     }
+    const TileSpec& t0 = s.tile(0);
     if (s.program == "quickstart") {
         const int n = int(s.firmware_args["size"]);
-        if (n > s.rows || n > s.cols)
-            v.fail("/firmware/size", "expected at most the tile size " + std::to_string(std::min(s.rows, s.cols)) +
+        if (n > t0.rows || n > t0.cols)
+            v.fail("/firmware/size", "expected at most tile 0's size " + std::to_string(std::min(t0.rows, t0.cols)) +
                                          ", got " + std::to_string(n));
     }
     if (s.program == "train_mlp") {
@@ -524,27 +605,34 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
                                            " inputs and 10 outputs, e.g. [" + std::to_string(dim) + ", " +
                                            (dim == 64 ? "36" : "300") + ", 10]");
         // Layers are cut into row chunks placed as blocks over the tiles (firmware/train_mlp.cpp).
-        long rows = 0;
+        long rows = 0, capacity = 0;
+        int widest = 0;
+        for (const auto& t : s.tile_specs) capacity += t.rows, widest = std::max(widest, t.cols);
         for (std::size_t l = 0; l + 1 < s.layers.size(); ++l) {
             rows += s.layers[l] + 1;
-            if (s.layers[l + 1] > s.cols)
+            if (s.layers[l + 1] > widest)
                 v.fail("/firmware/layers/" + std::to_string(l + 1), "a layer's outputs must fit one tile's " +
-                                                                       std::to_string(s.cols) + " columns");
+                                                                       std::to_string(widest) + " columns");
         }
-        if (rows > long(s.tiles) * s.rows)
+        if (rows > capacity)
             v.fail("/firmware/layers", "the layers need " + std::to_string(rows) + " rows (bias rows included), the " +
-                                           std::to_string(s.tiles) + " tile(s) have " + std::to_string(long(s.tiles) * s.rows));
-        if (s.bits_x != s.bits_in) v.fail("/tile/bits_x", "train_mlp reuses the forward input codes for the update: bits_x must equal bits_in");
+                                           std::to_string(s.tiles) + " tile(s) have " + std::to_string(capacity));
+        for (const auto& t : s.tile_specs) {
+            const Validator tv = t.path == "/tile" ? v : v.for_tile(t.path);
+            if (t.bits_x != t.bits_in) tv.fail("/tile/bits_x", "train_mlp reuses the forward input codes for the update: bits_x must equal bits_in");
+            // The firmware codes every tile's vectors alike (it reads tile 0's BITS register).
+            for (const auto& [name, a, b] : {std::tuple{"bits_in", t.bits_in, t0.bits_in}, std::tuple{"bits_out", t.bits_out, t0.bits_out},
+                                             std::tuple{"bits_delta", t.bits_delta, t0.bits_delta}})
+                if (a != b)
+                    tv.fail(std::string("/tile/") + name, std::string("train_mlp uses one code format on every tile: expected ") +
+                                                              std::to_string(b) + " as on tile 0, got " + std::to_string(a));
+        }
     }
     // Firmware stages a whole float32 weight matrix in DRAM before programming it.
-    if (std::uint64_t(s.rows) * s.cols * 4 > s.dram_size)
-        v.fail("/platform/dram/size_mib", "DRAM must hold one float32 weight matrix of the tile (" +
-                                               std::to_string(std::uint64_t(s.rows) * s.cols * 4 >> 20) + " MiB)");
-    if (s.rows % s.columns_per_adc || s.cols % s.columns_per_adc)
-        v.fail("/tile/adc/columns_per_adc", "a divisor of /tile/rows (" + std::to_string(s.rows) + ") and /tile/cols (" +
-                                                std::to_string(s.cols) + "): the bank serves rows in MVM and columns in VMM");
-    if (std::uint64_t(std::max(s.rows, s.cols)) * 2 > regmap::kBufBytes)
-        v.fail("/tile/rows", "the tile's 64 KiB buffers must hold two vectors");
+    for (const auto& t : s.tile_specs)
+        if (std::uint64_t(t.rows) * t.cols * 4 > s.dram_size)
+            v.fail("/platform/dram/size_mib", "DRAM must hold one float32 weight matrix of a tile (" +
+                                                   std::to_string(std::uint64_t(t.rows) * t.cols * 4 >> 20) + " MiB)");
     s.effective = eff;
     return s;
 }
@@ -565,54 +653,99 @@ Scenario override_scenario(const Scenario& s, const json& overrides) {
     return out;
 }
 
+namespace {
+// The effective document as tile k sees it: /tile replaced by tile k's merged object.
+std::vector<json> tile_documents(const Scenario& s) {
+    const json& list = s.effective.at(json::json_pointer("/platform/tiles"));
+    if (!list.is_array()) return {s.effective};
+    std::vector<json> out;
+    for (const auto& element : list) {
+        json doc = s.effective;
+        doc["tile"].merge_patch(element);
+        out.push_back(std::move(doc));
+    }
+    return out;
+}
+
+// The first clause of `f` that fails in `doc` (nullptr: the field has an effect there).
+const Applies* failing_clause(const FieldSpec& f, const json& doc) {
+    for (const auto& a : f.applies)
+        if (!clause_holds(a, doc)) return &a;
+    return nullptr;
+}
+
+std::string no_effect(const Scenario& s, const std::string& at, const FieldSpec& f, const Applies& a, const json& doc,
+                      const std::string& tile_at) {
+    std::string where = a.path;
+    if (!tile_at.empty() && where.rfind("/tile", 0) == 0) where = tile_at + where.substr(5);
+    return s.file + ": " + at + ": has no effect: it applies only when " + applies_text(f.applies) + ", but " + where +
+           " is " + value_text(doc.at(json::json_pointer(a.path))) + " (remove the field)";
+}
+
+// Fields the document writes that no tile (or the firmware) uses.
+void field_warnings(const Scenario& s, std::vector<std::string>& out) {
+    const std::vector<json> docs = tile_documents(s);
+    const bool list = s.effective.at(json::json_pointer("/platform/tiles")).is_array();
+    for (const auto& f : scenario_fields()) {
+        if (std::find(s.written.begin(), s.written.end(), f.path) != s.written.end()) {
+            // /tile under a list: without effect only if it has none on every tile
+            const Applies* a = nullptr;
+            std::size_t k = 0;
+            for (; k < docs.size(); ++k)
+                if (!(a = failing_clause(f, docs[k]))) break;
+            if (a && k == docs.size()) out.push_back(no_effect(s, f.path, f, *a, docs.back(), list ? s.tile(int(docs.size()) - 1).path : ""));
+        }
+        if (!list || f.path.rfind("/tile/", 0) != 0) continue;
+        for (std::size_t k = 0; k < docs.size(); ++k) {  // the same field written in tile k's element
+            const std::string at = s.tile(int(k)).path + f.path.substr(5);
+            if (std::find(s.written.begin(), s.written.end(), at) == s.written.end()) continue;
+            if (const Applies* a = failing_clause(f, docs[k])) out.push_back(no_effect(s, at, f, *a, docs[k], s.tile(int(k)).path));
+        }
+    }
+}
+
+// Technology overrides no tile uses: an entry of another variant (an SRAM figure on analog tiles),
+// a MAC figure of another design width (the digital cores take the 4- or 2-bit design for bits_in
+// 4 or 2, else the 8-bit one), the unused converter's entries, the ON/OFF ratio with nominal
+// activity (it reaches only the data-activity read current).
+std::string override_unused(const TechEntrySpec& e, const TileSpec& t) {
+    const auto used = entry_variants(e);
+    if (std::find(used.begin(), used.end(), t.variant) == used.end()) {
+        std::string list;
+        for (const auto& u : used) list += (list.empty() ? "" : " or ") + u;
+        return "the entry applies only when /tile/variant is " + list + ", but " + t.path + "/variant is " + t.variant;
+    }
+    const int design = t.bits_in == 4 || t.bits_in == 2 ? t.bits_in : 8;
+    const bool digital = t.variant == "digital_reram" || t.variant == "sram";
+    const bool design_only = !e.targets.empty() && std::all_of(e.targets.begin(), e.targets.end(),
+                                                               [](const TechTarget& x) { return x.design_bits != 0; });
+    const bool this_design = std::any_of(e.targets.begin(), e.targets.end(), [&](const TechTarget& x) { return x.design_bits == design; });
+    if (digital && design_only && !this_design)
+        return "the entry applies only to another MAC design width, but " + t.path + "/bits_in " + std::to_string(t.bits_in) +
+               " selects the " + std::to_string(design) + "-bit design";
+    const bool sar_entry = e.name.rfind("adc_sar.", 0) == 0, ramp_entry = e.name.rfind("adc.", 0) == 0;
+    if (t.variant == "analog_reram" && ((sar_entry && t.adc_type != "sar") || (ramp_entry && t.adc_type != "ramp")))
+        return std::string("the entry applies only when /tile/adc/type is ") + (sar_entry ? "sar" : "ramp") + ", but " + t.path +
+               "/adc/type is " + t.adc_type;
+    if (e.name == "analog_cell.on_off_ratio" && t.variant == "analog_reram" && t.activity == "nominal")
+        return "the entry applies only when /tile/activity is data, but " + t.path + "/activity is nominal";
+    return "";
+}
+}  // namespace
+
 std::vector<std::string> scenario_warnings(const Scenario& s) {
     std::vector<std::string> out;
-    for (const auto& f : scenario_fields()) {
-        if (std::find(s.written.begin(), s.written.end(), f.path) == s.written.end()) continue;
-        for (const auto& a : f.applies)
-            if (!clause_holds(a, s.effective)) {
-                out.push_back(s.file + ": " + f.path + ": has no effect: it applies only when " + applies_text(f.applies) +
-                              ", but " + a.path + " is " + value_text(s.effective.at(json::json_pointer(a.path))) +
-                              " (remove the field)");
-                break;
+    field_warnings(s, out);
+    for (const auto& [name, v] : s.effective.at(json::json_pointer("/technology/overrides")).items())
+        for (const auto& e : technology_entries()) {
+            if (e.name != name) continue;
+            std::string why;
+            for (const auto& t : s.tile_specs) {
+                why = override_unused(e, t);
+                if (why.empty()) break;  // some tile uses it
             }
-    }
-    // Technology overrides the tile variant does not use (an SRAM figure on an analog tile).
-    for (const auto& [name, v] : s.effective.at(json::json_pointer("/technology/overrides")).items())
-        for (const auto& e : technology_entries()) {
-            if (e.name != name) continue;
-            const auto used = entry_variants(e);
-            if (std::find(used.begin(), used.end(), s.variant) != used.end()) break;
-            std::string list;
-            for (const auto& u : used) list += (list.empty() ? "" : " or ") + u;
-            out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
-                          "/tile/variant is " + list + ", but /tile/variant is " + s.variant + " (remove the override)");
-        }
-    // Overrides the variant uses, but not in this configuration: a MAC figure of another design
-    // width (the digital cores take the 4- or 2-bit design for bits_in 4 or 2, else the 8-bit one),
-    // the ON/OFF ratio with nominal activity (it reaches only the data-activity read current).
-    const int design = s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8;
-    const bool digital = s.variant == "digital_reram" || s.variant == "sram";
-    for (const auto& [name, v] : s.effective.at(json::json_pointer("/technology/overrides")).items())
-        for (const auto& e : technology_entries()) {
-            if (e.name != name) continue;
-            const bool design_only = !e.targets.empty() && std::all_of(e.targets.begin(), e.targets.end(),
-                                                                       [](const TechTarget& t) { return t.design_bits != 0; });
-            const bool this_design = std::any_of(e.targets.begin(), e.targets.end(),
-                                                 [&](const TechTarget& t) { return t.design_bits == design; });
-            if (digital && design_only && !this_design)
-                out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only to " +
-                              "another MAC design width, but /tile/bits_in " + std::to_string(s.bits_in) +
-                              " selects the " + std::to_string(design) + "-bit design (remove the override)");
-            // The ADC entries of the converter type the bank does not use.
-            const bool sar_entry = name.rfind("adc_sar.", 0) == 0, ramp_entry = name.rfind("adc.", 0) == 0;
-            if (s.variant == "analog_reram" && ((sar_entry && s.adc_type != "sar") || (ramp_entry && s.adc_type != "ramp")))
-                out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
-                              "/tile/adc/type is " + (sar_entry ? "sar" : "ramp") + ", but /tile/adc/type is " + s.adc_type +
-                              " (remove the override)");
-            if (name == "analog_cell.on_off_ratio" && s.variant == "analog_reram" && s.activity == "nominal")
-                out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: the entry applies only when " +
-                              "/tile/activity is data, but /tile/activity is nominal (remove the override)");
+            if (!why.empty())
+                out.push_back(s.file + ": /technology/overrides/" + name + ": has no effect: " + why + " (remove the override)");
         }
     return out;
 }

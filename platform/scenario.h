@@ -33,7 +33,8 @@ struct Applies {
 };
 
 struct FieldSpec {
-    enum class Type { integer, number, boolean, string, integer_list, object };  // object: free-form map
+    // object: a free-form map; tiles: an integer count or a list of tile objects (/platform/tiles)
+    enum class Type { integer, number, boolean, string, integer_list, object, tiles };
     std::string path;  // JSON pointer, e.g. "/tile/rows"
     Type type;
     double min = 0, max = 0;           // numbers: inclusive range
@@ -48,6 +49,28 @@ struct FieldSpec {
 const std::vector<FieldSpec>& scenario_fields();
 // The field table as Markdown (`xbar-vp schema`; scenarios/README.md is this text).
 std::string schema_markdown();
+
+// One tile's composition (the /tile section, or an element of a /platform/tiles list merged over it).
+struct TileSpec {
+    std::string path = "/tile";  // where it was written (messages): /tile or /platform/tiles/<k>
+    std::string variant;
+    int rows = 0, cols = 0, bits_in = 8, bits_out = 8, bits_x = 8, bits_delta = 4;
+    double pulse_unit_ns = 1;
+    std::string activity;
+    double read_noise = 0;
+    std::uint32_t dma_burst_bytes = 4096;
+    std::string adc_type = "ramp";  // ramp | sar
+    int columns_per_adc = 1;
+    std::string device_model;  // ideal | analytic | lut
+    double device_alpha = 0, device_write_noise = 0;
+    bool device_symmetric = false;
+    std::shared_ptr<const device::LookupTable> lut_increasing, lut_decreasing;  // model lut
+    std::string lut_mode;
+    double lut_g_min_relative = 0.1, lut_g_max_relative = 0.9;
+    int carry_cells = 1, carry_base = 5, carry_every = 10;
+    double carry_threshold = 0.5;
+
+};
 
 struct Scenario {
     std::string file;
@@ -69,22 +92,10 @@ struct Scenario {
     double wire_length_um = 0, wire_activity = 0;  // the wire's C and swing are technology entries
     Technology technology;  // /technology/file with /technology/overrides applied
 
-    std::string variant;
-    int rows = 0, cols = 0, bits_in = 8, bits_out = 8, bits_x = 8, bits_delta = 4;
-    double pulse_unit_ns = 1;
-    std::string activity;
-    double read_noise = 0;
-    std::uint32_t dma_burst_bytes = 4096;
-    std::string adc_type = "ramp";  // ramp | sar
-    int columns_per_adc = 1;
-    std::string device_model;  // ideal | analytic | lut
-    double device_alpha = 0, device_write_noise = 0;
-    bool device_symmetric = false;
-    std::shared_ptr<const device::LookupTable> lut_increasing, lut_decreasing;  // model lut
-    std::string lut_mode;
-    double lut_g_min_relative = 0.1, lut_g_max_relative = 0.9;
-    int carry_cells = 1, carry_base = 5, carry_every = 10;
-    double carry_threshold = 0.5;
+    // One spec per tile: /tile, or with /platform/tiles a list, each element merged over /tile.
+    std::vector<TileSpec> tile_specs;
+    const TileSpec& tile(int k) const { return tile_specs.at(std::size_t(k)); }
+    bool mixed() const;  // tiles of more than one variant
 
     bool write_vcd = true, write_trace = true;
     std::uint64_t trace_max_events = 0;

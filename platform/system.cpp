@@ -35,7 +35,7 @@ std::uint32_t variant_code(const std::string& v) { return v == "digital_reram" ?
 
 // Array size and code widths: the same scenario fields for every variant's parameters.
 template <class Params>
-void set_geometry(Params& p, const Scenario& s) {
+void set_geometry(Params& p, const TileSpec& s) {
     p.rows = s.rows;
     p.cols = s.cols;
     p.bits_in = s.bits_in;
@@ -44,19 +44,20 @@ void set_geometry(Params& p, const Scenario& s) {
     p.bits_delta = s.bits_delta;
 }
 
-std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index) {
-    const std::uint64_t seed = device::Rng::derive(s.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE"
+std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& sc, int tile_index) {
+    const std::uint64_t seed = device::Rng::derive(sc.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE"
+    const TileSpec& s = sc.tile(tile_index);
     if (s.variant == "digital_reram" || s.variant == "sram") {
         cores::DigitalCoreConfig d;
         d.memory = s.variant == "sram" ? cores::DigitalCoreConfig::Memory::sram : cores::DigitalCoreConfig::Memory::reram;
         // The reference's 8-, 4- and 2-bit designs differ in MAC widths and energy.
-        d.params = digital_params(s.technology, s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8);
+        d.params = digital_params(sc.technology, s.bits_in == 4 || s.bits_in == 2 ? s.bits_in : 8);
         set_geometry(d.params, s);
         d.seed = seed;
         return std::make_unique<cores::DigitalCore>(d);
     }
     cores::AnalogCoreConfig c;
-    c.params = analog_params(s.technology);
+    c.params = analog_params(sc.technology);
     set_geometry(c.params, s);
     c.params.pulse_unit_ns = s.pulse_unit_ns;
     c.params.adc_type = s.adc_type == "sar" ? energy::AdcType::sar : energy::AdcType::ramp;
@@ -85,7 +86,7 @@ std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& s, int tile_index
 }
 
 // What costs nothing in a run because it is not modelled (summary.json, console, report).
-std::vector<NotModelled> not_modelled_parts(const Scenario& s) {
+std::vector<NotModelled> not_modelled_parts(const Scenario& sc) {
     std::vector<NotModelled> out = {
         {"host.control", "the firmware's control flow (loops, address arithmetic, driver logic): its bus transactions "
                          "and its scalar arithmetic (host.op_*) are charged, its other instructions are not; the float "
@@ -96,7 +97,8 @@ std::vector<NotModelled> not_modelled_parts(const Scenario& s) {
         {"static_power", "leakage of every component (the reference gives none): every energy is dynamic"},
         {"clock_tree", "clock distribution"},
     };
-    for (int k = 0; k < s.tiles; ++k) {
+    for (int k = 0; k < sc.tiles; ++k) {
+        const TileSpec& s = sc.tile(k);
         const std::string t = "tile" + std::to_string(k);
         out.push_back({t + ".controller", "command decode, sequencing and the done interrupt (time: the register "
                                           "access; energy: the register bits)"});
@@ -192,7 +194,9 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
                 image.push_back(d->labels[i]);
             }
         const std::uint64_t offset = (s.dram_size - image.size()) & ~0xFFFull;
-        if (image.size() + std::uint64_t(s.rows) * s.cols * 4 > s.dram_size)
+        std::uint64_t largest = 0;  // the firmware stages one weight matrix at a time
+        for (const auto& t : s.tile_specs) largest = std::max(largest, std::uint64_t(t.rows) * t.cols * 4);
+        if (image.size() + largest > s.dram_size)
             throw DatasetError("the dataset (" + std::to_string(image.size() >> 20) + " MiB) and a weight matrix do not fit in DRAM: raise /platform/dram/size_mib");
         boot.dim = train.dim;
         boot.classes = train.classes;
@@ -242,8 +246,6 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     if (!image.empty()) dram.load(boot.train_addr - s.dram_base, image.data(), image.size());
 
     models::TileParams tp;
-    tp.dma_burst_bytes = s.dma_burst_bytes;
-    tp.variant_code = variant_code(s.variant);
     tp.digital_unit = digital_unit_params(s.technology);
     tp.reg_access_ns = st.reg_access_ns;
     tp.reg_fj_per_bit = st.reg_fj_per_bit;
@@ -268,6 +270,8 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     connect(router.initiator_socket, dram.socket, "dram");
     for (int k = 0; k < s.tiles; ++k) {
         const std::string name = "tile" + std::to_string(k);
+        tp.dma_burst_bytes = s.tile(k).dma_burst_bytes;
+        tp.variant_code = variant_code(s.tile(k).variant);
         tiles.push_back(std::make_unique<models::Tile>(name.c_str(), tp, make_core(s, k), ledger, timeline));
         irqs.push_back(std::make_unique<sc_signal<bool>>((name + "_irq").c_str()));
         tiles.back()->irq.bind(*irqs.back());
@@ -362,7 +366,9 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
             for (const auto& [owner, e] : per_owner) timeline.counter(total_track, owner + "_mw", t, e / w * 1e3);
         }
     }
-    r.activity = s.activity;
+    r.activity = s.tile(0).activity;
+    for (const auto& t : s.tile_specs)
+        if (t.activity != r.activity) r.activity = "mixed";
     for (int k = 0; k < s.tiles; ++k) {
         const auto& t = *tiles[k];
         for (int i = 0; i < energy::kKernelCount; ++i) {

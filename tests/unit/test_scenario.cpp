@@ -25,8 +25,8 @@ std::string error_of(const json& doc) {
 TEST(Scenario, EmptyObjectGetsAllDefaults) {
     const Scenario s = parse_scenario(json::object(), "dir/quick.json");
     EXPECT_EQ(s.name, "quick");
-    EXPECT_EQ(s.rows, 1024);
-    EXPECT_EQ(s.bits_delta, 4);
+    EXPECT_EQ(s.tile(0).rows, 1024);
+    EXPECT_EQ(s.tile(0).bits_delta, 4);
     EXPECT_EQ(s.program, "quickstart");
     EXPECT_EQ(s.effective.at("/tile/activity"_json_pointer), "nominal");
     EXPECT_EQ(s.effective.at("/seed"_json_pointer), 1);
@@ -154,7 +154,7 @@ TEST(Scenario, OverridesKeepTheUsersFieldsAndStrictTurnsWarningsIntoOneError) {
     const Scenario s = parse_scenario(json::parse(R"({"tile": {"read_noise": 0.01}})"), "v.json");
     EXPECT_TRUE(scenario_warnings(s).empty());
     const Scenario digital = override_scenario(s, {{"tile", {{"variant", "digital_reram"}}}});
-    EXPECT_EQ(digital.variant, "digital_reram");
+    EXPECT_EQ(digital.tile(0).variant, "digital_reram");
     const auto w = scenario_warnings(digital);
     ASSERT_EQ(w.size(), 1u);  // only what the user wrote, not the overridden variant
     EXPECT_NE(w[0].find("/tile/read_noise: has no effect"), std::string::npos) << w[0];
