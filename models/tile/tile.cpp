@@ -290,8 +290,8 @@ std::uint32_t Tile::validate(std::uint32_t cmd) const {
     if (cmd < rm::CMD_VMM || cmd > rm::CMD_UPDATE) return rm::ERR_BAD_COMMAND;
     auto fits = [](std::uint32_t off, std::uint32_t n) { return off <= rm::kBufBytes && n <= rm::kBufBytes - off; };
     if (cmd == rm::CMD_DIGITAL) {
-        if (m_du_op != du::OP_ACTIVATE && m_du_op != du::OP_SCALE_BY_DERIV) return rm::ERR_BAD_DU_OP;
-        if (m_du_act > du::ACT_IDENTITY) return rm::ERR_BAD_DU_OP;
+        if (m_du_op != rm::OP_ACTIVATE && m_du_op != rm::OP_SCALE_BY_DERIV) return rm::ERR_BAD_DU_OP;
+        if (m_du_act > rm::ACT_IDENTITY) return rm::ERR_BAD_DU_OP;
         const std::uint32_t n = m_du_count;
         if (!fits(m_du_src, n) || !fits(m_du_dst, n) || !fits(m_du_dst2, n) || !fits(m_du_deriv, n))
             return rm::ERR_BAD_OFFSET;
@@ -484,7 +484,7 @@ void Tile::run_kernel(std::uint32_t cmd, Kernel k, const cores::Region& r) {
 void Tile::run_digital(Kernel k) {
     const sc_time t_cmd = sc_time_stamp();
     const std::uint64_t n = m_du_count;
-    const bool scale = m_du_op == du::OP_SCALE_BY_DERIV;
+    const bool scale = m_du_op == rm::OP_SCALE_BY_DERIV;
     double pre = stage(k, Mem::out_buf, false, n, t_cmd);
     if (scale) pre += stage(k, Mem::deriv, false, 4 * n, t_cmd + sc_time(pre, SC_NS));
     const auto f = m_core->format();
