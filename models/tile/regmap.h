@@ -12,7 +12,8 @@ namespace xbar::regmap {
 constexpr std::uint32_t kTileId = 0x58424152;  // "XBAR"
 constexpr std::uint32_t kTileVersion = 0x00010000;
 
-// Offsets inside one tile window.
+// Offsets inside one tile window. A 64-bit register is two 32-bit ones (the tile's table names them
+// NAME_LO at the offset and NAME_HI 4 bytes above); an 8-byte access reaches both.
 enum : std::uint64_t {
     ID = 0x000,            // RO  kTileId
     VERSION = 0x004,       // RO  kTileVersion
@@ -32,7 +33,7 @@ enum : std::uint64_t {
     FWD_FULLSCALE = 0x044, // RW  float32: VMM output value mapped to the top ADC code
     BWD_FULLSCALE = 0x048, // RW  float32: MVM output value mapped to the top ADC code
     OPU_SCALE = 0x04C,     // RW  float32: weight change for full-scale x and delta
-    WEIGHT_ADDR = 0x050,   // RW  64-bit bus address of a float32 row-major matrix (PROGRAM/READBACK)
+    WEIGHT_ADDR = 0x050,   // RW  64-bit bus address of a float32 row-major matrix (PROGRAM/READBACK/UPDATE)
     ERROR_CODE = 0x058,    // RO  last error (ErrorCode)
     KERNELS_DONE = 0x05C,  // RO  commands completed
     DMA_SRC = 0x060,       // RW  64-bit bus address

@@ -1,6 +1,8 @@
 // Tile: registers, buffers, DMA, kernels against a float reference, guest errors as status bits.
 #include <cmath>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -466,4 +468,52 @@ TEST(Tile, ReservedRegisterOffsetsAreAddressErrors) {
     EXPECT_TRUE(bad_writes.empty()) << bad_writes.size() << " reserved offsets written OK";
     for (const auto& e : expected_map()) EXPECT_EQ(after[e.offset], e.reset) << e.name;
     b.expect_clean();
+}
+
+namespace {
+// The register rows of docs/architecture.md's register-map table: | offset | name | access | reset | ...
+struct DocRow {
+    std::uint64_t offset;
+    std::string name, access, reset;
+};
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(' '), b = s.find_last_not_of(' ');
+    return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+std::vector<DocRow> documented_registers() {
+    std::ifstream in(std::string(XBAR_SOURCE_DIR) + "/docs/architecture.md");
+    std::vector<DocRow> rows;
+    bool in_section = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) in_section = line.rfind("## Register map", 0) == 0;
+        if (!in_section || line.rfind("| 0x", 0) != 0) continue;
+        std::vector<std::string> cells;
+        std::stringstream ss(line.substr(1));
+        for (std::string c; cells.size() < 4 && std::getline(ss, c, '|');) cells.push_back(trim(c));
+        if (cells.size() == 4) rows.push_back({std::stoull(cells[0], nullptr, 16), cells[1], cells[2], cells[3]});
+    }
+    return rows;
+}
+}  // namespace
+
+// The documented table lists the tile's registers: same names, offsets and access; a reset
+// written as a number is the table's (the others depend on the core: rows, cols, format, variant).
+TEST(Tile, ArchitectureDocListsTheRegisterTable) {
+    TileBench b([](test::TestInitiator&, TileBench&) {});
+    const auto table = b.tile->registers();
+    const auto doc = documented_registers();
+    ASSERT_EQ(doc.size(), table.size());
+    for (std::size_t k = 0; k < doc.size(); ++k) {
+        EXPECT_EQ(doc[k].offset, table[k].offset) << doc[k].name;
+        EXPECT_EQ(doc[k].name, table[k].name);
+        EXPECT_EQ(doc[k].access, models::access_name(table[k].access)) << doc[k].name;
+        const std::string& reset = doc[k].reset;
+        if (reset.rfind("0x", 0) == 0) {
+            EXPECT_EQ(std::stoul(reset, nullptr, 16), table[k].reset) << doc[k].name;
+        } else {
+            EXPECT_TRUE(reset == "rows" || reset == "cols" || reset == "format" || reset == "variant")
+                << doc[k].name << ": " << reset;
+        }
+    }
+    sc_start();
 }
