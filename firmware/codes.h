@@ -1,19 +1,15 @@
 #pragma once
-// Firmware-side helpers for the tile's data formats: sign-magnitude codes in int8 (value c / M of
-// the full scale, M = 2^(bits-1) - 1), and a small seeded generator for test data.
-#include <cmath>
+// Firmware-side helpers for the tile's data formats: the sign-magnitude int8 codes of the register
+// map (regmap.h: value c / M of the full scale, M = 2^(bits-1) - 1), and a small seeded generator
+// for test data.
 #include <cstdint>
+
+#include "models/tile/regmap.h"
 
 namespace fw {
 
-inline int code_max(int bits) { return (1 << (bits - 1)) - 1; }
-
-inline std::int8_t to_code(double v_over_fullscale, int bits) {
-    const int m = code_max(bits);
-    double c = std::round(v_over_fullscale * m);
-    if (!(c == c)) c = 0;
-    return static_cast<std::int8_t>(c > m ? m : (c < -m ? -m : c));
-}
+using xbar::regmap::code_max;
+using xbar::regmap::to_code;
 
 // xorshift64* — firmware's own generator (firmware links nothing from the models).
 class FwRandom {

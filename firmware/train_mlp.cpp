@@ -16,26 +16,30 @@
 #include "firmware/codes.h"
 #include "firmware/programs.h"
 #include "firmware/tile_driver.h"
+#include "models/tile/regmap.h"
 
 namespace fw {
 
 namespace {
 
-enum : std::uint32_t { kOpActivate = 1, kOpScaleByDeriv = 2 };  // models/tile/regmap.h DU_OP
+namespace rm = xbar::regmap;
 
-std::uint32_t act_code(const std::string& a) { return a == "tanh" ? 1 : a == "relu" ? 2 : 0; }
+std::uint32_t act_code(const std::string& a) {
+    return a == "tanh" ? rm::ACT_TANH : a == "relu" ? rm::ACT_RELU : rm::ACT_SIGMOID;
+}
 
+// The float twin's activation for a DU_ACT code (sigmoid otherwise, as act_code gives).
 double act(std::uint32_t a, double v) {
     switch (a) {
-        case 1: return std::tanh(v);
-        case 2: return std::clamp(v, 0.0, 1.0);  // the tile saturates activations at out_scale = 1
+        case rm::ACT_TANH: return std::tanh(v);
+        case rm::ACT_RELU: return std::clamp(v, 0.0, 1.0);  // the tile saturates activations at out_scale = 1
         default: return 1.0 / (1.0 + std::exp(-v));
     }
 }
 double dact(std::uint32_t a, double v) {
     switch (a) {
-        case 1: { const double t = std::tanh(v); return 1.0 - t * t; }
-        case 2: return v > 0 && v < 1 ? 1.0 : 0.0;
+        case rm::ACT_TANH: { const double t = std::tanh(v); return 1.0 - t * t; }
+        case rm::ACT_RELU: return v > 0 && v < 1 ? 1.0 : 0.0;
         default: { const double s = 1.0 / (1.0 + std::exp(-v)); return s * (1.0 - s); }
     }
 }
@@ -245,7 +249,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
                 hal.compute(std::uint64_t(lp.n_out) * (2 * lp.parts.size() + 2));  // scale-add per part, scale + round
                 tiles[lp.act_tile].write_output(lp.y_sum_off, buf.data(), std::size_t(lp.n_out));
             }
-            tiles[lp.act_tile].digital(kOpActivate, a_code[l], std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
+            tiles[lp.act_tile].digital(rm::OP_ACTIVATE, a_code[l], std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
                                        lp.act_off, lp.deriv_off, fs_fwd, 1.0f);
             if (l + 1 < L) feed_inputs(l + 1, lp.act_tile, lp.act_off, nullptr);
         }
@@ -271,8 +275,8 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
             std::optional<Phase> ph;
             if (boot.arg("trace_detail", 0) != 0) ph.emplace(hal, "backward layer " + std::to_string(l));
             TileDriver& at = tiles[lp.act_tile];
-            const float m = at.digital(kOpScaleByDeriv, a_code[l], std::uint32_t(lp.n_out), lp.err_off, lp.d8_off, lp.d4_off,
-                                       lp.deriv_off, in_scale, 1.0f);
+            const float m = at.digital(rm::OP_SCALE_BY_DERIV, a_code[l], std::uint32_t(lp.n_out), lp.err_off,
+                                       lp.d8_off, lp.d4_off, lp.deriv_off, in_scale, 1.0f);
             if (m == 0.0f) break;  // nothing to propagate or learn below
             // Deltas to the other parts' tiles.
             for (std::size_t k = 1; k < lp.parts.size(); ++k) {

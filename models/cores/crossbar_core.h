@@ -9,12 +9,14 @@
 #include <vector>
 
 #include "models/energy/analog_costs.h"
+#include "models/tile/regmap.h"
 
 namespace xbar::cores {
 
 // Codes on the data path are sign-magnitude integers stored in int8: value in [-M, M] with
-// M = 2^(bits-1) - 1. A code c stands for the real value c / M of the full scale.
-inline int code_max(int bits) { return (1 << (bits - 1)) - 1; }
+// M = 2^(bits-1) - 1. A code c stands for the real value c / M of the full scale (the register
+// map's format, regmap.h).
+using regmap::code_max;
 // Round half away from zero (symmetric, as sign-magnitude hardware does), then saturate.
 std::int8_t quantize(double value_over_fullscale, int bits);
 

@@ -6,13 +6,8 @@
 namespace xbar::du {
 
 namespace {
-int code_max(int bits) { return (1 << (bits - 1)) - 1; }
-std::int8_t q(double v, int bits) {
-    const int m = code_max(bits);
-    double c = std::round(v * m);
-    if (!(c == c)) c = 0;
-    return static_cast<std::int8_t>(std::clamp(c, double(-m), double(m)));
-}
+using regmap::code_max;
+std::int8_t q(double v, int bits) { return regmap::to_code(v, bits); }
 }  // namespace
 
 Result run(const Args& a) {

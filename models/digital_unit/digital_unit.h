@@ -6,13 +6,19 @@
 #include <limits>
 #include <vector>
 
+#include "models/tile/regmap.h"
+
 namespace xbar::du {
 
-enum Op : std::uint32_t {
-    OP_ACTIVATE = 1,        // dst = q(f(src) / out_scale); deriv[k] = f'(src)
-    OP_SCALE_BY_DERIV = 2,  // delta = src * deriv[k]; m = max|delta|; dst = q(delta/m), dst2 = q(delta/m)
-};
-enum Act : std::uint32_t { ACT_SIGMOID = 0, ACT_TANH = 1, ACT_RELU = 2, ACT_IDENTITY = 3 };
+// The op and activation codes are the register map's (DU_OP, DU_ACT).
+using Op = regmap::DuOp;
+using Act = regmap::DuAct;
+using regmap::OP_ACTIVATE;
+using regmap::OP_SCALE_BY_DERIV;
+using regmap::ACT_SIGMOID;
+using regmap::ACT_TANH;
+using regmap::ACT_RELU;
+using regmap::ACT_IDENTITY;
 
 struct Args {
     std::uint32_t op, act, n;

@@ -1,7 +1,10 @@
 #pragma once
-// Tile register map: the hardware/software contract. Included by the tile model and by firmware,
-// and by nothing else of the models. No SystemC here. All registers are 32 bits, little endian,
-// accessed with 4-byte (or 8-byte for the 64-bit address pairs) aligned transactions.
+// Tile register map: the hardware/software contract. Firmware's only header of the models; of the
+// models the tile includes it, and the numerics that implement what it fixes (the digital unit's
+// op and activation codes, the cores' code format), so each is defined once. No SystemC here. All
+// registers are 32 bits, little endian, accessed with 4-byte (or 8-byte for the 64-bit address
+// pairs) aligned transactions.
+#include <cmath>
 #include <cstdint>
 
 namespace xbar::regmap {
@@ -9,7 +12,8 @@ namespace xbar::regmap {
 constexpr std::uint32_t kTileId = 0x58424152;  // "XBAR"
 constexpr std::uint32_t kTileVersion = 0x00010000;
 
-// Offsets inside one tile window.
+// Offsets inside one tile window. A 64-bit register is two 32-bit ones (the tile's table names them
+// NAME_LO at the offset and NAME_HI 4 bytes above); an 8-byte access reaches both.
 enum : std::uint64_t {
     ID = 0x000,            // RO  kTileId
     VERSION = 0x004,       // RO  kTileVersion
@@ -29,7 +33,7 @@ enum : std::uint64_t {
     FWD_FULLSCALE = 0x044, // RW  float32: VMM output value mapped to the top ADC code
     BWD_FULLSCALE = 0x048, // RW  float32: MVM output value mapped to the top ADC code
     OPU_SCALE = 0x04C,     // RW  float32: weight change for full-scale x and delta
-    WEIGHT_ADDR = 0x050,   // RW  64-bit bus address of a float32 row-major matrix (PROGRAM/READBACK)
+    WEIGHT_ADDR = 0x050,   // RW  64-bit bus address of a float32 row-major matrix (PROGRAM/READBACK/UPDATE)
     ERROR_CODE = 0x058,    // RO  last error (ErrorCode)
     KERNELS_DONE = 0x05C,  // RO  commands completed
     DMA_SRC = 0x060,       // RW  64-bit bus address
@@ -40,8 +44,8 @@ enum : std::uint64_t {
     ROW_BASE = 0x080,      // RW  first row of the region (layers can share a core as blocks)
     COL_BASE = 0x084,      // RW  first column of the region
     // Digital unit (CMD_DIGITAL): elementwise ops from OUT_BUF codes into IN_BUF codes.
-    DU_OP = 0x090,         // RW  1 activate, 2 scale by stored derivative
-    DU_ACT = 0x094,        // RW  0 sigmoid, 1 tanh, 2 relu, 3 identity
+    DU_OP = 0x090,         // RW  DuOp
+    DU_ACT = 0x094,        // RW  DuAct
     DU_COUNT = 0x098,      // RW  elements
     DU_SRC = 0x09C,        // RW  byte offset in OUT_BUF (codes of bits_out)
     DU_DST = 0x0A0,        // RW  byte offset in IN_BUF (codes of bits_in)
@@ -67,6 +71,26 @@ enum Command : std::uint32_t {
     CMD_DIGITAL = 6,   // digital-unit op DU_OP (see the DU_* registers)
     CMD_UPDATE = 7,    // serial update W += dW of the region, dW float32 row-major at WEIGHT_ADDR
 };
+
+// DU_OP values.
+enum DuOp : std::uint32_t {
+    OP_ACTIVATE = 1,        // dst = q(f(src) / out_scale); deriv[k] = f'(src)
+    OP_SCALE_BY_DERIV = 2,  // delta = src * deriv[k]; m = max|delta|; dst = q(delta/m), dst2 = q(delta/m)
+};
+// DU_ACT values (relu saturates at DU_OUT_SCALE like every destination code).
+enum DuAct : std::uint32_t { ACT_SIGMOID = 0, ACT_TANH = 1, ACT_RELU = 2, ACT_IDENTITY = 3 };
+
+// The code format of the buffers: sign-magnitude integers stored in int8, value in [-M, M] with
+// M = code_max(bits) = 2^(bits-1) - 1; a code c stands for c / M of the full scale.
+constexpr int code_max(int bits) { return (1 << (bits - 1)) - 1; }
+// A value (as a fraction of the full scale) to its code: round half away from zero (symmetric, as
+// sign-magnitude hardware does), then saturate; NaN carries no charge (code 0).
+inline std::int8_t to_code(double v_over_fullscale, int bits) {
+    const int m = code_max(bits);
+    double c = std::round(v_over_fullscale * m);  // std::round: half away from zero
+    if (!(c == c)) c = 0;
+    return static_cast<std::int8_t>(c > m ? m : (c < -m ? -m : c));
+}
 
 enum Status : std::uint32_t {
     ST_BUSY = 1u << 0,

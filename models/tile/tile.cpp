@@ -14,16 +14,6 @@ namespace rm = xbar::regmap;
 using energy::Kernel;
 
 namespace {
-std::uint32_t float_bits(float f) {
-    std::uint32_t u;
-    std::memcpy(&u, &f, 4);
-    return u;
-}
-float bits_float(std::uint32_t u) {
-    float f;
-    std::memcpy(&f, &u, 4);
-    return f;
-}
 Kernel kernel_of(std::uint32_t cmd) {
     switch (cmd) {
         case rm::CMD_VMM: return Kernel::vmm;
@@ -47,8 +37,7 @@ Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::Cros
       m_core(std::move(core)),
       m_ledger(ledger),
       m_timeline(timeline),
-      m_active_rows(m_core->rows()),
-      m_active_cols(m_core->cols()),
+      m_regs(build_registers()),
       m_in_buf(rm::kBufBytes, 0),
       m_out_buf(rm::kBufBytes, 0),
       m_deriv(rm::kBufBytes, 0.0f),
@@ -188,110 +177,94 @@ unsigned Tile::transport_dbg(tlm::tlm_generic_payload& gp) {
     return 0;
 }
 
-bool Tile::reg_read(std::uint64_t off, std::uint32_t& v) const {
-    const auto f = m_core->format();
-    switch (off) {
-        case rm::ID: v = rm::kTileId; return true;
-        case rm::VERSION: v = rm::kTileVersion; return true;
-        case rm::ROWS: v = m_core->rows(); return true;
-        case rm::COLS: v = m_core->cols(); return true;
-        case rm::BITS: v = f.bits_in | f.bits_out << 8 | f.bits_x << 16 | std::uint32_t(f.bits_delta) << 24; return true;
-        case rm::VARIANT: v = m_p.variant_code; return true;
-        case rm::CMD: v = 0; return true;
-        case rm::STATUS: v = m_status; return true;
-        case rm::IRQ_ENABLE: v = m_irq_enable; return true;
-        case rm::IRQ_STATUS: v = m_irq_status; return true;
-        case rm::ACTIVE_ROWS: v = m_active_rows; return true;
-        case rm::ACTIVE_COLS: v = m_active_cols; return true;
-        case rm::ROW_BASE: v = m_row_base; return true;
-        case rm::DU_OP: v = m_du_op; return true;
-        case rm::DU_ACT: v = m_du_act; return true;
-        case rm::DU_COUNT: v = m_du_count; return true;
-        case rm::DU_SRC: v = m_du_src; return true;
-        case rm::DU_DST: v = m_du_dst; return true;
-        case rm::DU_DST2: v = m_du_dst2; return true;
-        case rm::DU_DERIV: v = m_du_deriv; return true;
-        case rm::DU_IN_SCALE: v = float_bits(m_du_in_scale); return true;
-        case rm::DU_OUT_SCALE: v = float_bits(m_du_out_scale); return true;
-        case rm::DU_RESULT: v = float_bits(m_du_result); return true;
-        case rm::COL_BASE: v = m_col_base; return true;
-        case rm::IN_OFFSET: v = m_in_off; return true;
-        case rm::OUT_OFFSET: v = m_out_off; return true;
-        case rm::AUX_OFFSET: v = m_aux_off; return true;
-        case rm::FWD_FULLSCALE: v = float_bits(m_fwd_fs); return true;
-        case rm::BWD_FULLSCALE: v = float_bits(m_bwd_fs); return true;
-        case rm::OPU_SCALE: v = float_bits(m_opu_scale); return true;
-        case rm::WEIGHT_ADDR: v = std::uint32_t(m_weight_addr); return true;
-        case rm::WEIGHT_ADDR + 4: v = std::uint32_t(m_weight_addr >> 32); return true;
-        case rm::ERROR_CODE: v = m_error; return true;
-        case rm::KERNELS_DONE: v = m_done_count; return true;
-        case rm::DMA_SRC: v = std::uint32_t(m_dma_src); return true;
-        case rm::DMA_SRC + 4: v = std::uint32_t(m_dma_src >> 32); return true;
-        case rm::DMA_DST: v = std::uint32_t(m_dma_dst); return true;
-        case rm::DMA_DST + 4: v = std::uint32_t(m_dma_dst >> 32); return true;
-        case rm::DMA_LEN: v = m_dma_len; return true;
-        case rm::DMA_CTRL: v = 0; return true;
-        case rm::DMA_STATUS: v = m_dma_status; return true;
-        default: return false;
-    }
+// ---- the register map (regmap.h) ----------------------------------------------------------
+
+// One row per 32-bit register, in offset order. RegisterFile gives the access semantics: writes to
+// RO registers are ignored, WO registers read 0, IRQ_STATUS is write-1-to-clear. The 64-bit pairs
+// are two registers each (b_transport splits an 8-byte access into its two words).
+std::vector<Register> Tile::build_registers() {
+    using reg::constant, reg::view, reg::field, reg::low_word, reg::high_word, reg::reads, reg::calls;
+    const cores::CodeFormat f = m_core->format();
+    const std::uint32_t bits = f.bits_in | f.bits_out << 8 | f.bits_x << 16 | std::uint32_t(f.bits_delta) << 24;
+    const std::uint32_t rows = m_core->rows(), cols = m_core->cols();
+    return {
+        constant("ID", rm::ID, rm::kTileId),
+        constant("VERSION", rm::VERSION, rm::kTileVersion),
+        constant("ROWS", rm::ROWS, rows),
+        constant("COLS", rm::COLS, cols),
+        constant("BITS", rm::BITS, bits),
+        constant("VARIANT", rm::VARIANT, m_p.variant_code),
+        {"CMD", rm::CMD, Access::WO, 0, nullptr, calls(this, &Tile::start_command)},
+        view("STATUS", rm::STATUS, m_status, 0),
+        {"IRQ_ENABLE", rm::IRQ_ENABLE, Access::RW, 0, reads(m_irq_enable), calls(this, &Tile::set_irq_enable)},
+        {"IRQ_STATUS", rm::IRQ_STATUS, Access::W1C, 0, reads(m_irq_status), calls(this, &Tile::set_irq_status)},
+        field("ACTIVE_ROWS", rm::ACTIVE_ROWS, m_active_rows, rows),
+        field("ACTIVE_COLS", rm::ACTIVE_COLS, m_active_cols, cols),
+        field("IN_OFFSET", rm::IN_OFFSET, m_in_off, 0),
+        field("OUT_OFFSET", rm::OUT_OFFSET, m_out_off, 0),
+        field("AUX_OFFSET", rm::AUX_OFFSET, m_aux_off, 0),
+        field("FWD_FULLSCALE", rm::FWD_FULLSCALE, m_fwd_fs, 1.0f),
+        field("BWD_FULLSCALE", rm::BWD_FULLSCALE, m_bwd_fs, 1.0f),
+        field("OPU_SCALE", rm::OPU_SCALE, m_opu_scale, 0.0f),
+        low_word("WEIGHT_ADDR_LO", rm::WEIGHT_ADDR, m_weight_addr, 0),
+        high_word("WEIGHT_ADDR_HI", rm::WEIGHT_ADDR + 4, m_weight_addr, 0),
+        view("ERROR_CODE", rm::ERROR_CODE, m_error, rm::ERR_NONE),
+        view("KERNELS_DONE", rm::KERNELS_DONE, m_done_count, 0),
+        low_word("DMA_SRC_LO", rm::DMA_SRC, m_dma_src, 0),
+        high_word("DMA_SRC_HI", rm::DMA_SRC + 4, m_dma_src, 0),
+        low_word("DMA_DST_LO", rm::DMA_DST, m_dma_dst, 0),
+        high_word("DMA_DST_HI", rm::DMA_DST + 4, m_dma_dst, 0),
+        field("DMA_LEN", rm::DMA_LEN, m_dma_len, 0),
+        {"DMA_CTRL", rm::DMA_CTRL, Access::WO, 0, nullptr, calls(this, &Tile::start_dma)},
+        view("DMA_STATUS", rm::DMA_STATUS, m_dma_status, 0),
+        field("ROW_BASE", rm::ROW_BASE, m_row_base, 0),
+        field("COL_BASE", rm::COL_BASE, m_col_base, 0),
+        field("DU_OP", rm::DU_OP, m_du_op, 0),
+        field("DU_ACT", rm::DU_ACT, m_du_act, rm::ACT_SIGMOID),
+        field("DU_COUNT", rm::DU_COUNT, m_du_count, 0),
+        field("DU_SRC", rm::DU_SRC, m_du_src, 0),
+        field("DU_DST", rm::DU_DST, m_du_dst, 0),
+        field("DU_DST2", rm::DU_DST2, m_du_dst2, 0),
+        field("DU_DERIV", rm::DU_DERIV, m_du_deriv, 0),
+        field("DU_IN_SCALE", rm::DU_IN_SCALE, m_du_in_scale, 1.0f),
+        field("DU_OUT_SCALE", rm::DU_OUT_SCALE, m_du_out_scale, 1.0f),
+        view("DU_RESULT", rm::DU_RESULT, m_du_result, 0.0f),
+    };
 }
 
+bool Tile::reg_read(std::uint64_t off, std::uint32_t& v) const { return m_regs.read(off, v); }
+
 bool Tile::reg_write(std::uint64_t off, std::uint32_t v, const sc_time& delay) {
-    auto lo = [](std::uint64_t& r, std::uint32_t x) { r = (r & ~0xFFFFFFFFull) | x; };
-    auto hi = [](std::uint64_t& r, std::uint32_t x) { r = (r & 0xFFFFFFFFull) | std::uint64_t(x) << 32; };
-    switch (off) {
-        case rm::ID: case rm::VERSION: case rm::ROWS: case rm::COLS: case rm::BITS:
-        case rm::VARIANT: case rm::STATUS: case rm::ERROR_CODE: case rm::KERNELS_DONE:
-        case rm::DMA_STATUS:
-            return true;  // read-only: writes are ignored, as on most hardware
-        case rm::CMD: start_command(v, delay); return true;
-        case rm::IRQ_ENABLE: m_irq_enable = v & (rm::IRQ_CMD_DONE | rm::IRQ_DMA_DONE); update_irq(); return true;
-        case rm::IRQ_STATUS: m_irq_status &= ~v; update_irq(); return true;
-        case rm::ACTIVE_ROWS: m_active_rows = v; return true;
-        case rm::ACTIVE_COLS: m_active_cols = v; return true;
-        case rm::ROW_BASE: m_row_base = v; return true;
-        case rm::DU_OP: m_du_op = v; return true;
-        case rm::DU_ACT: m_du_act = v; return true;
-        case rm::DU_COUNT: m_du_count = v; return true;
-        case rm::DU_SRC: m_du_src = v; return true;
-        case rm::DU_DST: m_du_dst = v; return true;
-        case rm::DU_DST2: m_du_dst2 = v; return true;
-        case rm::DU_DERIV: m_du_deriv = v; return true;
-        case rm::DU_IN_SCALE: m_du_in_scale = bits_float(v); return true;
-        case rm::DU_OUT_SCALE: m_du_out_scale = bits_float(v); return true;
-        case rm::DU_RESULT: return true;  // read-only
-        case rm::COL_BASE: m_col_base = v; return true;
-        case rm::IN_OFFSET: m_in_off = v; return true;
-        case rm::OUT_OFFSET: m_out_off = v; return true;
-        case rm::AUX_OFFSET: m_aux_off = v; return true;
-        case rm::FWD_FULLSCALE: m_fwd_fs = bits_float(v); return true;
-        case rm::BWD_FULLSCALE: m_bwd_fs = bits_float(v); return true;
-        case rm::OPU_SCALE: m_opu_scale = bits_float(v); return true;
-        case rm::WEIGHT_ADDR: lo(m_weight_addr, v); return true;
-        case rm::WEIGHT_ADDR + 4: hi(m_weight_addr, v); return true;
-        case rm::DMA_SRC: lo(m_dma_src, v); return true;
-        case rm::DMA_SRC + 4: hi(m_dma_src, v); return true;
-        case rm::DMA_DST: lo(m_dma_dst, v); return true;
-        case rm::DMA_DST + 4: hi(m_dma_dst, v); return true;
-        case rm::DMA_LEN: m_dma_len = v; return true;
-        case rm::DMA_CTRL:
-            if ((v & 1) && !(m_dma_status & 1)) {
-                m_dma_status = 1;
-                m_dma_event.notify(delay);
-            } else if (v & 1) {
-                m_dma_status |= 4;  // start while busy: error bit, transfer continues
-            }
-            return true;
-        default: return false;
+    m_access_delay = delay;
+    return m_regs.write(off, v);
+}
+
+void Tile::set_irq_enable(std::uint32_t v) {
+    m_irq_enable = v & (rm::IRQ_CMD_DONE | rm::IRQ_DMA_DONE);
+    update_irq();
+}
+
+void Tile::set_irq_status(std::uint32_t v) {  // the value after write-1-to-clear
+    m_irq_status = v;
+    update_irq();
+}
+
+void Tile::start_dma(std::uint32_t ctrl) {
+    if (!(ctrl & 1)) return;  // bit 0: start
+    if (m_dma_status & 1) {
+        m_dma_status |= 4;  // start while busy: error bit, transfer continues
+        return;
     }
+    m_dma_status = 1;
+    m_dma_event.notify(m_access_delay);
 }
 
 std::uint32_t Tile::validate(std::uint32_t cmd) const {
     if (cmd < rm::CMD_VMM || cmd > rm::CMD_UPDATE) return rm::ERR_BAD_COMMAND;
     auto fits = [](std::uint32_t off, std::uint32_t n) { return off <= rm::kBufBytes && n <= rm::kBufBytes - off; };
     if (cmd == rm::CMD_DIGITAL) {
-        if (m_du_op != du::OP_ACTIVATE && m_du_op != du::OP_SCALE_BY_DERIV) return rm::ERR_BAD_DU_OP;
-        if (m_du_act > du::ACT_IDENTITY) return rm::ERR_BAD_DU_OP;
+        if (m_du_op != rm::OP_ACTIVATE && m_du_op != rm::OP_SCALE_BY_DERIV) return rm::ERR_BAD_DU_OP;
+        if (m_du_act > rm::ACT_IDENTITY) return rm::ERR_BAD_DU_OP;
         const std::uint32_t n = m_du_count;
         if (!fits(m_du_src, n) || !fits(m_du_dst, n) || !fits(m_du_dst2, n) || !fits(m_du_deriv, n))
             return rm::ERR_BAD_OFFSET;
@@ -322,7 +295,7 @@ std::uint32_t Tile::validate(std::uint32_t cmd) const {
     return rm::ERR_NONE;
 }
 
-void Tile::start_command(std::uint32_t cmd, const sc_time& delay) {
+void Tile::start_command(std::uint32_t cmd) {
     if (m_status & rm::ST_BUSY) {  // guest error: report it, keep running the current command
         m_error = rm::ERR_BUSY;
         m_status |= rm::ST_ERROR;
@@ -331,7 +304,7 @@ void Tile::start_command(std::uint32_t cmd, const sc_time& delay) {
     m_cmd = cmd;
     m_status = rm::ST_BUSY;
     m_error = rm::ERR_NONE;
-    m_cmd_event.notify(delay);
+    m_cmd_event.notify(m_access_delay);
 }
 
 void Tile::update_irq() { m_irq_update.notify(SC_ZERO_TIME); }
@@ -484,7 +457,7 @@ void Tile::run_kernel(std::uint32_t cmd, Kernel k, const cores::Region& r) {
 void Tile::run_digital(Kernel k) {
     const sc_time t_cmd = sc_time_stamp();
     const std::uint64_t n = m_du_count;
-    const bool scale = m_du_op == du::OP_SCALE_BY_DERIV;
+    const bool scale = m_du_op == rm::OP_SCALE_BY_DERIV;
     double pre = stage(k, Mem::out_buf, false, n, t_cmd);
     if (scale) pre += stage(k, Mem::deriv, false, 4 * n, t_cmd + sc_time(pre, SC_NS));
     const auto f = m_core->format();

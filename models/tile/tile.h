@@ -20,6 +20,7 @@
 #include "models/cores/crossbar_core.h"
 #include "models/digital_unit/digital_unit.h"
 #include "models/energy/ledger.h"
+#include "models/tile/register_file.h"
 #include "models/tile/regmap.h"
 #include "models/tile/sram_buffer.h"
 #include "models/trace/timeline.h"
@@ -68,6 +69,8 @@ public:
     std::vector<energy::AreaItem> area() const;
     // Components whose ledger actions are staging or bus traffic, not the kernel's compute.
     static const std::vector<std::string>& memory_components();
+    // The register map as built (name, offset, access, reset value), for documentation and tests.
+    std::vector<RegInfo> registers() const { return m_regs.registers(); }
 
     enum class Mem : int { in_buf = 0, out_buf, deriv, count_ };
 
@@ -76,7 +79,12 @@ private:
     unsigned transport_dbg(tlm::tlm_generic_payload& gp);
     bool reg_read(std::uint64_t off, std::uint32_t& v) const;
     bool reg_write(std::uint64_t off, std::uint32_t v, const sc_core::sc_time& delay);
-    void start_command(std::uint32_t cmd, const sc_core::sc_time& delay);
+    std::vector<Register> build_registers();
+    // Write side effects of the registers; CMD and DMA_CTRL start a thread at m_access_delay.
+    void start_command(std::uint32_t cmd);
+    void start_dma(std::uint32_t ctrl);
+    void set_irq_enable(std::uint32_t v);
+    void set_irq_status(std::uint32_t v);
     std::uint32_t validate(std::uint32_t cmd) const;
     void command_thread();
     void dma_thread();
@@ -112,16 +120,18 @@ private:
     int m_kernel_track, m_dma_track;
     std::array<KernelStat, energy::kKernelCount> m_stats{};
 
-    // Registers
+    // Register state; build_registers() states (and sets) the reset values.
     std::uint32_t m_status = 0, m_irq_enable = 0, m_irq_status = 0, m_error = 0, m_done_count = 0;
-    std::uint32_t m_active_rows, m_active_cols, m_row_base = 0, m_col_base = 0;
+    std::uint32_t m_active_rows = 0, m_active_cols = 0, m_row_base = 0, m_col_base = 0;
     std::uint32_t m_in_off = 0, m_out_off = 0, m_aux_off = 0;
-    float m_fwd_fs = 1.0f, m_bwd_fs = 1.0f, m_opu_scale = 0.0f;
+    float m_fwd_fs = 0, m_bwd_fs = 0, m_opu_scale = 0;
     std::uint64_t m_weight_addr = 0, m_dma_src = 0, m_dma_dst = 0;
     std::uint32_t m_dma_len = 0, m_dma_status = 0;
-    std::uint32_t m_cmd = 0;
     std::uint32_t m_du_op = 0, m_du_act = 0, m_du_count = 0, m_du_src = 0, m_du_dst = 0, m_du_dst2 = 0, m_du_deriv = 0;
-    float m_du_in_scale = 1.0f, m_du_out_scale = 1.0f, m_du_result = 0.0f;
+    float m_du_in_scale = 0, m_du_out_scale = 0, m_du_result = 0;
+    RegisterFile m_regs;              // after the state it binds (built from it)
+    sc_core::sc_time m_access_delay;  // the annotated time of the bus access being decoded
+    std::uint32_t m_cmd = 0;          // the command the command thread runs
 
     std::vector<std::int8_t> m_in_buf, m_out_buf;
     std::vector<float> m_deriv;  // the digital unit's derivative store

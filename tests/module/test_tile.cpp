@@ -1,5 +1,8 @@
 // Tile: registers, buffers, DMA, kernels against a float reference, guest errors as status bits.
 #include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -321,4 +324,196 @@ TEST(Tile, BufferAndRegisterAccessesCostTheMacroEquations) {
     for (const auto& a : b.tile->area()) area += a.area_um2;
     EXPECT_DOUBLE_EQ(area, (2 * macros + std::ceil(65536.0 * 32 / t.value("sram.macro_bits"))) * t.value("sram.macro_um2"));
     b.expect_clean();
+}
+
+// ---- the register map as a table ---------------------------------------------------------------
+
+namespace {
+
+using models::Access;
+
+// The register map of regmap.h, written out by hand (not from the tile's table): offset, name,
+// access, the value after reset for this bench (64 x 48, 8-bit codes, 4-bit deltas, analog
+// variant), and the bits a write can set.
+struct ExpectedReg {
+    std::uint64_t offset;
+    const char* name;
+    Access access;
+    std::uint32_t reset;
+    std::uint32_t writable = 0xFFFFFFFF;
+};
+const std::vector<ExpectedReg>& expected_map() {
+    static const std::vector<ExpectedReg> m{
+        {0x000, "ID", Access::RO, 0x58424152},     {0x004, "VERSION", Access::RO, 0x00010000},
+        {0x008, "ROWS", Access::RO, 64},           {0x00C, "COLS", Access::RO, 48},
+        {0x010, "BITS", Access::RO, 0x04080808},   {0x014, "VARIANT", Access::RO, 0},
+        {0x020, "CMD", Access::WO, 0},             {0x024, "STATUS", Access::RO, 0},
+        {0x028, "IRQ_ENABLE", Access::RW, 0, 0x3}, {0x02C, "IRQ_STATUS", Access::W1C, 0},
+        {0x030, "ACTIVE_ROWS", Access::RW, 64},    {0x034, "ACTIVE_COLS", Access::RW, 48},
+        {0x038, "IN_OFFSET", Access::RW, 0},       {0x03C, "OUT_OFFSET", Access::RW, 0},
+        {0x040, "AUX_OFFSET", Access::RW, 0},      {0x044, "FWD_FULLSCALE", Access::RW, 0x3F800000},
+        {0x048, "BWD_FULLSCALE", Access::RW, 0x3F800000}, {0x04C, "OPU_SCALE", Access::RW, 0},
+        {0x050, "WEIGHT_ADDR_LO", Access::RW, 0},  {0x054, "WEIGHT_ADDR_HI", Access::RW, 0},
+        {0x058, "ERROR_CODE", Access::RO, 0},      {0x05C, "KERNELS_DONE", Access::RO, 0},
+        {0x060, "DMA_SRC_LO", Access::RW, 0},      {0x064, "DMA_SRC_HI", Access::RW, 0},
+        {0x068, "DMA_DST_LO", Access::RW, 0},      {0x06C, "DMA_DST_HI", Access::RW, 0},
+        {0x070, "DMA_LEN", Access::RW, 0},         {0x074, "DMA_CTRL", Access::WO, 0},
+        {0x078, "DMA_STATUS", Access::RO, 0},      {0x080, "ROW_BASE", Access::RW, 0},
+        {0x084, "COL_BASE", Access::RW, 0},        {0x090, "DU_OP", Access::RW, 0},
+        {0x094, "DU_ACT", Access::RW, 0},          {0x098, "DU_COUNT", Access::RW, 0},
+        {0x09C, "DU_SRC", Access::RW, 0},          {0x0A0, "DU_DST", Access::RW, 0},
+        {0x0A4, "DU_DST2", Access::RW, 0},         {0x0A8, "DU_DERIV", Access::RW, 0},
+        {0x0AC, "DU_IN_SCALE", Access::RW, 0x3F800000}, {0x0B0, "DU_OUT_SCALE", Access::RW, 0x3F800000},
+        {0x0B4, "DU_RESULT", Access::RO, 0},
+    };
+    return m;
+}
+const ExpectedReg* expected_at(std::uint64_t off) {
+    for (const auto& e : expected_map())
+        if (e.offset == off) return &e;
+    return nullptr;
+}
+// A value no two registers share, a normal float32 (exponent 0xB4) so float registers keep it, and
+// with bit 0 clear: written to DMA_CTRL it starts nothing, to CMD it is an unknown command.
+std::uint32_t pattern(std::uint64_t off) { return 0x5A000002u | std::uint32_t(off) << 4; }
+
+}  // namespace
+
+TEST(Tile, RegisterTableIsTheRegisterMap) {
+    TileBench b([](test::TestInitiator&, TileBench&) {});
+    const auto table = b.tile->registers();
+    ASSERT_EQ(table.size(), expected_map().size());
+    for (std::size_t k = 0; k < table.size(); ++k) {
+        const auto& e = expected_map()[k];
+        EXPECT_EQ(table[k].offset, e.offset) << k;
+        EXPECT_EQ(table[k].name, e.name) << std::hex << e.offset;
+        EXPECT_EQ(table[k].access, e.access) << e.name;
+        EXPECT_EQ(table[k].reset, e.reset) << e.name;
+    }
+    sc_start();
+}
+
+// Iterates the tile's table: reset values, RW registers keep a distinct pattern each, RO
+// registers ignore writes, WO registers read 0; then IRQ_STATUS clears only the bits written as 1.
+TEST(Tile, EveryRegisterBehavesAsItsAccessSays) {
+    struct Seen {
+        std::uint32_t at_reset = 0, after_write = 0;
+        tlm::tlm_response_status read = tlm::TLM_INCOMPLETE_RESPONSE, write = tlm::TLM_INCOMPLETE_RESPONSE;
+    };
+    std::map<std::uint64_t, Seen> seen;
+    std::uint32_t irq_set = 0, irq_after_zeros = 0, irq_after_other_bit = 0, irq_after_clear = 0;
+    TileBench b([&](test::TestInitiator& i, TileBench& tb) {
+        const auto table = tb.tile->registers();
+        for (const auto& r : table) seen[r.offset].read = i.read32(kTile + r.offset, seen[r.offset].at_reset);
+        auto write_then_read = [&](bool write_only) {  // WO last: the CMD write starts a (failing) command
+            for (const auto& r : table)
+                if ((r.access == Access::WO) == write_only && r.access != Access::W1C)
+                    seen[r.offset].write = i.write32(kTile + r.offset, pattern(r.offset));
+            for (const auto& r : table)
+                if ((r.access == Access::WO) == write_only) i.read32(kTile + r.offset, seen[r.offset].after_write);
+        };
+        write_then_read(false);
+        write_then_read(true);
+        while (!(i.read32(kTile + rm::STATUS) & rm::ST_DONE)) wait(sc_time(100, SC_NS));
+        irq_set = i.read32(kTile + rm::IRQ_STATUS);
+        i.write32(kTile + rm::IRQ_STATUS, 0);
+        irq_after_zeros = i.read32(kTile + rm::IRQ_STATUS);
+        i.write32(kTile + rm::IRQ_STATUS, rm::IRQ_DMA_DONE);
+        irq_after_other_bit = i.read32(kTile + rm::IRQ_STATUS);
+        i.write32(kTile + rm::IRQ_STATUS, rm::IRQ_CMD_DONE);
+        irq_after_clear = i.read32(kTile + rm::IRQ_STATUS);
+    });
+    sc_start();
+    ASSERT_EQ(seen.size(), expected_map().size());
+    for (const auto& [off, s] : seen) {
+        const ExpectedReg* e = expected_at(off);
+        ASSERT_NE(e, nullptr) << "offset " << std::hex << off << " is not in the register map";
+        EXPECT_EQ(s.read, tlm::TLM_OK_RESPONSE) << e->name;
+        EXPECT_EQ(s.at_reset, e->reset) << e->name;
+        if (e->access == Access::W1C) continue;  // below
+        EXPECT_EQ(s.write, tlm::TLM_OK_RESPONSE) << e->name;
+        // RW keeps the pattern's writable bits, WO reads 0, RO ignores the write.
+        const std::uint32_t want = e->access == Access::RW ? pattern(off) & e->writable
+                                   : e->access == Access::WO ? 0u
+                                                             : e->reset;
+        EXPECT_EQ(s.after_write, want) << e->name;
+    }
+    EXPECT_EQ(irq_set, std::uint32_t(rm::IRQ_CMD_DONE));  // the unknown command written to CMD finished
+    EXPECT_EQ(irq_after_zeros, std::uint32_t(rm::IRQ_CMD_DONE));
+    EXPECT_EQ(irq_after_other_bit, std::uint32_t(rm::IRQ_CMD_DONE));
+    EXPECT_EQ(irq_after_clear, 0u);
+    b.expect_clean();
+}
+
+// Every 4-byte offset of the register space that the map leaves reserved is an address error for
+// reads and writes, and the writes reach no register.
+TEST(Tile, ReservedRegisterOffsetsAreAddressErrors) {
+    std::vector<std::uint64_t> bad_reads, bad_writes;
+    std::map<std::uint64_t, std::uint32_t> after;
+    int reserved = 0;
+    TileBench b([&](test::TestInitiator& i, TileBench&) {
+        for (std::uint64_t off = 0; off < 0x1000; off += 4) {
+            if (expected_at(off)) continue;
+            ++reserved;
+            std::uint32_t v = 0;
+            if (i.read32(kTile + off, v) != tlm::TLM_ADDRESS_ERROR_RESPONSE) bad_reads.push_back(off);
+            if (i.write32(kTile + off, 0xFFFFFFFF) != tlm::TLM_ADDRESS_ERROR_RESPONSE) bad_writes.push_back(off);
+        }
+        for (const auto& e : expected_map()) after[e.offset] = i.read32(kTile + e.offset);
+    });
+    sc_start();
+    EXPECT_EQ(reserved, 1024 - int(expected_map().size()));
+    EXPECT_TRUE(bad_reads.empty()) << bad_reads.size() << " reserved offsets read OK, first 0x" << std::hex
+                                   << (bad_reads.empty() ? 0 : bad_reads.front());
+    EXPECT_TRUE(bad_writes.empty()) << bad_writes.size() << " reserved offsets written OK";
+    for (const auto& e : expected_map()) EXPECT_EQ(after[e.offset], e.reset) << e.name;
+    b.expect_clean();
+}
+
+namespace {
+// The register rows of docs/architecture.md's register-map table: | offset | name | access | reset | ...
+struct DocRow {
+    std::uint64_t offset;
+    std::string name, access, reset;
+};
+std::string trim(const std::string& s) {
+    const auto a = s.find_first_not_of(' '), b = s.find_last_not_of(' ');
+    return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+std::vector<DocRow> documented_registers() {
+    std::ifstream in(std::string(XBAR_SOURCE_DIR) + "/docs/architecture.md");
+    std::vector<DocRow> rows;
+    bool in_section = false;
+    for (std::string line; std::getline(in, line);) {
+        if (line.rfind("## ", 0) == 0) in_section = line.rfind("## Register map", 0) == 0;
+        if (!in_section || line.rfind("| 0x", 0) != 0) continue;
+        std::vector<std::string> cells;
+        std::stringstream ss(line.substr(1));
+        for (std::string c; cells.size() < 4 && std::getline(ss, c, '|');) cells.push_back(trim(c));
+        if (cells.size() == 4) rows.push_back({std::stoull(cells[0], nullptr, 16), cells[1], cells[2], cells[3]});
+    }
+    return rows;
+}
+}  // namespace
+
+// The documented table lists the tile's registers: same names, offsets and access; a reset
+// written as a number is the table's (the others depend on the core: rows, cols, format, variant).
+TEST(Tile, ArchitectureDocListsTheRegisterTable) {
+    TileBench b([](test::TestInitiator&, TileBench&) {});
+    const auto table = b.tile->registers();
+    const auto doc = documented_registers();
+    ASSERT_EQ(doc.size(), table.size());
+    for (std::size_t k = 0; k < doc.size(); ++k) {
+        EXPECT_EQ(doc[k].offset, table[k].offset) << doc[k].name;
+        EXPECT_EQ(doc[k].name, table[k].name);
+        EXPECT_EQ(doc[k].access, models::access_name(table[k].access)) << doc[k].name;
+        const std::string& reset = doc[k].reset;
+        if (reset.rfind("0x", 0) == 0) {
+            EXPECT_EQ(std::stoul(reset, nullptr, 16), table[k].reset) << doc[k].name;
+        } else {
+            EXPECT_TRUE(reset == "rows" || reset == "cols" || reset == "format" || reset == "variant")
+                << doc[k].name << ": " << reset;
+        }
+    }
+    sc_start();
 }
