@@ -21,6 +21,7 @@ enum : std::uint64_t {
     COLS = 0x00C,          // RO  crossbar columns
     BITS = 0x010,          // RO  [7:0] bits_in, [15:8] bits_out, [23:16] bits_x, [31:24] bits_delta
     VARIANT = 0x014,       // RO  0 analog_reram, 1 digital_reram, 2 sram
+    CORES = 0x018,         // RO  crossbar cores in the tile (1..kMaxCores), each ROWS x COLS with its own bank
     CMD = 0x020,           // WO  writing a Command starts it
     STATUS = 0x024,        // RO  Status bits
     IRQ_ENABLE = 0x028,    // RW  IrqBits that raise the interrupt line
@@ -54,12 +55,28 @@ enum : std::uint64_t {
     DU_IN_SCALE = 0x0AC,   // RW  float32: value of the top source code
     DU_OUT_SCALE = 0x0B0,  // RW  float32: value of the top destination code (op 1)
     DU_RESULT = 0x0B4,     // RO  float32: op 2's normalization factor max|delta|
+    IN_BUF_BYTES = 0x0B8,  // RO  size of the input buffer (the derivative store holds as many floats)
+    OUT_BUF_BYTES = 0x0BC, // RO  size of the output buffer
+    CORE_DONE = 0x0C0,     // R/W1C bit c: core c finished a command (set with IRQ_CMD_DONE)
 
     IN_BUF = 0x10000,      // input SRAM buffer (codes, int8)
     OUT_BUF = 0x20000,     // output SRAM buffer (codes, int8)
     WINDOW_SIZE = 0x100000 // one tile occupies 1 MiB of the address map
 };
-constexpr std::uint64_t kBufBytes = 0x10000;  // each buffer is 64 KiB
+constexpr std::uint64_t kBufBytes = 0x10000;  // the largest buffer the window has room for (64 KiB)
+
+// Per-core register banks. Core c's copy of a per-core register (is_per_core) is at
+// core_reg(c, offset); bank 0 is the offsets above, so single-core firmware needs no core select.
+// In the banks of cores 1.. the other offsets are reserved. A command written to core c's CMD runs
+// on core c (CMD_DIGITAL on the tile's one digital unit, with core c's STATUS and done bit); the
+// registers a command reads are latched when it is written, so firmware may set up the next one.
+constexpr std::uint64_t kCoreStride = 0x100;
+constexpr unsigned kMaxCores = 0x1000 / kCoreStride;  // 16: the banks fill the register space
+constexpr bool is_per_core(std::uint64_t off) {
+    return (off >= CMD && off < IRQ_ENABLE) || (off >= ACTIVE_ROWS && off < DMA_SRC) || off == ROW_BASE ||
+           off == COL_BASE;
+}
+constexpr std::uint64_t core_reg(unsigned core, std::uint64_t off) { return core * kCoreStride + off; }
 
 enum Command : std::uint32_t {
     CMD_NOP = 0,

@@ -27,14 +27,27 @@ Kernel kernel_of(std::uint32_t cmd) {
 }
 }  // namespace
 
+namespace {
+std::vector<std::unique_ptr<cores::CrossbarCore>> one(std::unique_ptr<cores::CrossbarCore> c) {
+    std::vector<std::unique_ptr<cores::CrossbarCore>> v;
+    v.push_back(std::move(c));
+    return v;
+}
+}  // namespace
+
 Tile::Tile(sc_module_name name, const TileParams& p, std::unique_ptr<cores::CrossbarCore> core,
+           energy::Ledger& ledger, trace::Timeline& timeline)
+    : Tile(name, p, one(std::move(core)), ledger, timeline) {}
+
+Tile::Tile(sc_module_name name, const TileParams& p, std::vector<std::unique_ptr<cores::CrossbarCore>> cores,
            energy::Ledger& ledger, trace::Timeline& timeline)
     : sc_module(name),
       target_socket("target_socket"),
       initiator_socket("initiator_socket"),
       irq("irq"),
       m_p(p),
-      m_core(std::move(core)),
+      m_core(cores.size() == 1 && cores[0] ? std::move(cores[0])
+                                           : throw std::invalid_argument(std::string(name) + ": one core per tile")),
       m_ledger(ledger),
       m_timeline(timeline),
       m_regs(build_registers()),

@@ -35,6 +35,10 @@ struct TileParams {
     std::uint32_t dma_burst_bytes = 4096;
     std::uint32_t variant_code = 0;    // VARIANT register
     du::Params digital_unit;
+    // Architecture (scenario /tile): buffer sizes (at most regmap::kBufBytes, the window's room) and
+    // whether the tile's cores share one ADC bank (conversions serialize, one bank's area).
+    std::uint32_t in_buf_bytes = std::uint32_t(regmap::kBufBytes), out_buf_bytes = std::uint32_t(regmap::kBufBytes);
+    bool adc_shared = false;
 };
 
 struct KernelStat {
@@ -56,6 +60,9 @@ public:
     tlm_utils::simple_initiator_socket<Tile> initiator_socket; // DMA and weight fetch
     sc_core::sc_out<bool> irq;
 
+    // cores: 1..regmap::kMaxCores crossbar cores of one geometry and code format.
+    Tile(sc_core::sc_module_name name, const TileParams& p, std::vector<std::unique_ptr<cores::CrossbarCore>> cores,
+         energy::Ledger& ledger, trace::Timeline& timeline);
     Tile(sc_core::sc_module_name name, const TileParams& p, std::unique_ptr<cores::CrossbarCore> core,
          energy::Ledger& ledger, trace::Timeline& timeline);
 
@@ -63,8 +70,12 @@ public:
     // `detail`, also which phase of a kernel runs (temporal drivers, ADC ramp).
     void trace(sc_core::sc_trace_file* tf, bool detail);
     const sc_core::sc_signal<double>& power_mw() const { return m_power_mw; }
-    const cores::CrossbarCore& core() const { return *m_core; }
+    int core_count() const { return 1; }
+    const cores::CrossbarCore& core(int c = 0) const { (void)c; return *m_core; }
+    // Summed over the tile's cores (busy_ns is core time, so it can exceed the run's time).
     const KernelStat& stat(energy::Kernel k) const { return m_stats[int(k)]; }
+    // The cores' area (each core with its periphery; a shared ADC bank counted once).
+    std::vector<energy::AreaItem> core_area() const { return m_core->area(); }
     // The tile's own memories (input/output buffers, derivative store), not the core's.
     std::vector<energy::AreaItem> area() const;
     // Components whose ledger actions are staging or bus traffic, not the kernel's compute.
