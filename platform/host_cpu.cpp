@@ -36,7 +36,7 @@ HostCpu::HostCpu(sc_module_name name, unsigned irq_lines, fw::Program program, f
 void HostCpu::run() {
     std::vector<const sc_signal_in_if<bool>*> lines;
     for (auto& line : irq) lines.push_back(line.operator->());
-    const int track = m_timeline.track("host", "firmware");
+    const int track = m_timeline.track(this->name(), "firmware");
     fw::HostHooks hooks;
     hooks.phase = [this, track](const std::string& name, std::uint64_t t0, std::uint64_t t1) {
         m_timeline.slice(track, name, "firmware", t0, t1);

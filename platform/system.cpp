@@ -124,6 +124,15 @@ std::vector<NotModelled> not_modelled_parts(const Scenario& sc) {
 }
 
 // The module tree after elaboration; protocol checkers and the power probe are instrumentation.
+// The root of the hardware's module tree: builds it (whatever `build` constructs while this
+// constructor runs is a child of "top").
+struct Top : sc_core::sc_module {
+    template <class Build>
+    Top(sc_core::sc_module_name n, Build&& build) : sc_module(n) {
+        build();
+    }
+};
+
 std::vector<ModuleRow> module_tree() {
     std::vector<ModuleRow> out;
     std::vector<sc_object*> todo(sc_get_top_level_objects().begin(), sc_get_top_level_objects().end());
@@ -231,27 +240,46 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         snapshots.push_back(std::move(sn));
     };
     const SystemTech st = system_params(s.technology);
-    HostCpu host("host", unsigned(s.tiles), program, boot, HostParams{st.host_op_ns, st.host_op_pj}, ledger, timeline,
-                 on_phase_end);
-    host.set_stop_check(std::move(stop_requested));
-    models::Router router("interconnect", map, link, ledger, timeline);
-    router.set_trace_transfers(s.trace_level == "all");
     models::DramParams dp;
     dp.size_bytes = s.dram_size;
     dp.latency_ns = st.dram_latency_ns;
     dp.bytes_per_ns = st.dram_bytes_per_ns;
     dp.read_pj_per_bit = st.dram_read_pj_per_bit;
     dp.write_pj_per_bit = st.dram_write_pj_per_bit;
-    models::Dram dram("dram", dp, &ledger);
-    if (!image.empty()) dram.load(boot.train_addr - s.dram_base, image.data(), image.size());
-
     models::TileParams tp;
     tp.digital_unit = digital_unit_params(s.technology);
     tp.reg_access_ns = st.reg_access_ns;
     tp.reg_fj_per_bit = st.reg_fj_per_bit;
     tp.buffer_macro = {st.sram_macro_bits, st.sram_word_bits, st.sram_access_ns, st.sram_read_fj_per_bit,
                        st.sram_write_fj_per_bit, st.sram_macro_um2};
+    tp.trace_detail = s.trace_level == "all";
+
+    // The hardware is one module tree under "top" (waves.vcd scopes, trace.json processes and the
+    // summary's module list are its paths). The root is destroyed after its children.
+    std::unique_ptr<sc_core::sc_module> top;
+    std::unique_ptr<HostCpu> host_module;
+    std::unique_ptr<models::Router> router_module;
+    std::unique_ptr<models::Dram> dram_module;
     std::vector<std::unique_ptr<models::Tile>> tiles;
+    top = std::make_unique<Top>("top", [&] {
+        host_module = std::make_unique<HostCpu>("host", unsigned(s.tiles), program, boot,
+                                                HostParams{st.host_op_ns, st.host_op_pj}, ledger, timeline, on_phase_end);
+        router_module = std::make_unique<models::Router>("interconnect", map, link, ledger, timeline);
+        dram_module = std::make_unique<models::Dram>("dram", dp, &ledger);
+        for (int k = 0; k < s.tiles; ++k) {
+            const std::string name = "tile" + std::to_string(k);
+            tp.dma_burst_bytes = s.tile(k).dma_burst_bytes;
+            tp.variant_code = variant_code(s.tile(k).variant);
+            tiles.push_back(std::make_unique<models::Tile>(name.c_str(), tp, make_core(s, k), ledger, timeline));
+        }
+    });
+    HostCpu& host = *host_module;
+    models::Router& router = *router_module;
+    models::Dram& dram = *dram_module;
+    host.set_stop_check(std::move(stop_requested));
+    router.set_trace_transfers(s.trace_level == "all");
+    if (!image.empty()) dram.load(boot.train_addr - s.dram_base, image.data(), image.size());
+
     std::vector<std::unique_ptr<sc_signal<bool>>> irqs;
     // With XBAR_TLM_CHECK=1 every link gets an LT protocol checker (the test suite sets it).
     const char* check_env = std::getenv("XBAR_TLM_CHECK");
@@ -270,14 +298,11 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
     connect(router.initiator_socket, dram.socket, "dram");
     for (int k = 0; k < s.tiles; ++k) {
         const std::string name = "tile" + std::to_string(k);
-        tp.dma_burst_bytes = s.tile(k).dma_burst_bytes;
-        tp.variant_code = variant_code(s.tile(k).variant);
-        tiles.push_back(std::make_unique<models::Tile>(name.c_str(), tp, make_core(s, k), ledger, timeline));
         irqs.push_back(std::make_unique<sc_signal<bool>>((name + "_irq").c_str()));
-        tiles.back()->irq.bind(*irqs.back());
+        tiles[k]->irq.bind(*irqs.back());
         host.irq[k].bind(*irqs.back());
-        connect(tiles.back()->initiator_socket, router.target_socket, name + "_dma");
-        connect(router.initiator_socket, tiles.back()->target_socket, name);
+        connect(tiles[k]->initiator_socket, router.target_socket, name + "_dma");
+        connect(router.initiator_socket, tiles[k]->target_socket, name);
     }
 
     sc_trace_file* tf = nullptr;
@@ -384,7 +409,7 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
                         row.energy_pj;
             r.kernels.push_back(kr);
         }
-        for (const auto& a : t.core().area())
+        for (const auto& a : t.core_area())
             r.area.push_back({t.basename(), a.component, a.area_um2, a.over_periphery, false});
         for (const auto& a : t.area()) r.area.push_back({t.basename(), a.component, a.area_um2, false, true});
     }

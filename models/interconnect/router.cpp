@@ -33,7 +33,7 @@ Router::Router(sc_module_name name, std::vector<MapEntry> map, const LinkParams&
     initiator_socket.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
     m_bit_action = m_ledger.define("interconnect", "link", "bit", m_link.energy_pj_per_bit,
                                    m_link.energy_source, energy::Basis::physics);
-    m_track = m_timeline.track("interconnect", "link");
+    m_track = m_timeline.track(this->name(), "link");
     SC_METHOD(update_busy_signal);
     sensitive << m_edge;
     dont_initialize();

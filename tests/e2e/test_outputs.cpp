@@ -74,8 +74,10 @@ TEST(Outputs, TraceJsonSlicesNestPerThread) {
 TEST(Outputs, VcdDeclaresSignalsAndTimeGoesForward) {
     const auto out = quick_run("vcd");
     const std::string vcd = e2e::slurp(out / "waves.vcd");
-    for (const char* sig : {"interconnect", "busy", "tile0", "state", "dma_busy", "irq", "power_mw", "adc_active",
-                            "driver_active"})
+    // The module tree is the VCD's scopes: top.tile0.core0.adc_bank.active and so on.
+    for (const char* sig : {"$scope module top $end", "$scope module tile0 $end", "$scope module core0 $end",
+                            "$scope module adc_bank $end", "$scope module driver_bank $end", "$scope module dma $end",
+                            "$scope module interconnect $end", " busy ", " state ", " irq ", " power_mw ", " active "})
         EXPECT_NE(vcd.find(sig), std::string::npos) << sig;
     std::istringstream in(vcd);
     std::string line;

@@ -347,6 +347,7 @@ const std::vector<ExpectedReg>& expected_map() {
         {0x000, "ID", Access::RO, 0x58424152},     {0x004, "VERSION", Access::RO, 0x00010000},
         {0x008, "ROWS", Access::RO, 64},           {0x00C, "COLS", Access::RO, 48},
         {0x010, "BITS", Access::RO, 0x04080808},   {0x014, "VARIANT", Access::RO, 0},
+        {0x018, "CORES", Access::RO, 1},
         {0x020, "CMD", Access::WO, 0},             {0x024, "STATUS", Access::RO, 0},
         {0x028, "IRQ_ENABLE", Access::RW, 0, 0x3}, {0x02C, "IRQ_STATUS", Access::W1C, 0},
         {0x030, "ACTIVE_ROWS", Access::RW, 64},    {0x034, "ACTIVE_COLS", Access::RW, 48},
@@ -364,7 +365,8 @@ const std::vector<ExpectedReg>& expected_map() {
         {0x09C, "DU_SRC", Access::RW, 0},          {0x0A0, "DU_DST", Access::RW, 0},
         {0x0A4, "DU_DST2", Access::RW, 0},         {0x0A8, "DU_DERIV", Access::RW, 0},
         {0x0AC, "DU_IN_SCALE", Access::RW, 0x3F800000}, {0x0B0, "DU_OUT_SCALE", Access::RW, 0x3F800000},
-        {0x0B4, "DU_RESULT", Access::RO, 0},
+        {0x0B4, "DU_RESULT", Access::RO, 0},       {0x0B8, "IN_BUF_BYTES", Access::RO, 0x10000},
+        {0x0BC, "OUT_BUF_BYTES", Access::RO, 0x10000}, {0x0C0, "CORE_DONE", Access::W1C, 0},
     };
     return m;
 }
