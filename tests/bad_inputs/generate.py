@@ -34,7 +34,7 @@ for path, typ, rng in fields:
         add(slug + '-above', nest(path, int(hi * 2 + 1) if typ == 'integer' else hi * 2 + 1), path + ': expected a value in')
         if typ == 'integer':
             add(slug + '-fraction', nest(path, lo + 0.5), path + ': expected an integer')
-    elif typ == 'boolean':
+    elif typ in ('boolean', 'true or false'):  # the schema names the type "true or false"
         add(slug + '-type', nest(path, "yes"), path + ': expected true or false')
     elif typ == 'string':
         add(slug + '-type', nest(path, 3), path + ': expected a string')
