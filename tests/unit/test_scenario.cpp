@@ -1,4 +1,5 @@
 // Scenario validation: every error names the file, the JSON pointer and what was expected.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -280,6 +281,19 @@ TEST(Resources, EstimateFollowsTheFieldsThatDriveIt) {
     EXPECT_EQ(estimate_memory(traced).items.front().fields.front(), "/outputs/trace_max_events");
     const Scenario dram = parse_scenario(json::parse(R"({"platform": {"dram": {"size_mib": 16384}}})"), "d.json");
     EXPECT_EQ(estimate_memory(dram).total, estimate_memory(parse_scenario(json::object(), "x.json")).total);  // lazy DRAM
+}
+
+// Every core of a tile keeps its own cells (4 bytes per analog cell, 1 per digital cell).
+TEST(Resources, CrossbarStateCountsEveryCore) {
+    const Scenario analog = parse_scenario(json::parse(R"({"tile": {"rows": 2048, "cols": 2048, "cores": 4},
+        "outputs": {"trace": false}})"), "a.json");
+    const auto a = estimate_memory(analog);
+    EXPECT_EQ(a.items.front().what, "crossbar cells");
+    EXPECT_EQ(a.items.front().bytes, 4ull * 2048 * 2048 * 4);
+    EXPECT_NE(std::find(a.items.front().fields.begin(), a.items.front().fields.end(), "/tile/cores"), a.items.front().fields.end());
+    const Scenario mixed = parse_scenario(json::parse(R"({"tile": {"rows": 2048, "cols": 2048}, "outputs": {"trace": false},
+        "platform": {"tiles": [{"cores": 3}, {"variant": "sram", "cores": 2}]}})"), "m.json");
+    EXPECT_EQ(estimate_memory(mixed).items.front().bytes, 3ull * 2048 * 2048 * 4 + 2ull * 2048 * 2048 * 1);
 }
 
 TEST(Resources, MemorySizesParse) {
