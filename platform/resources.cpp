@@ -45,8 +45,8 @@ constexpr std::uint64_t kTraceEventsPerKernelAll = 12;
 constexpr std::uint64_t kDatasetCopies = 4;
 constexpr std::uint64_t kLutTextBytesPerEntry = 16;  // the decompressed text while it is parsed
 
-// Bytes of the crossbar state of every tile: a digital core keeps codes; an analog core one float
-// array per digit (carry cell), plus the combined weights when there are several.
+// Bytes of the crossbar state of every core of every tile: a digital core keeps codes; an analog
+// core one float array per digit (carry cell), plus the combined weights when there are several.
 MemoryItem crossbar(const Scenario& s) {
     std::uint64_t bytes = 0;
     bool analog = false;
@@ -54,10 +54,11 @@ MemoryItem crossbar(const Scenario& s) {
         const std::uint64_t cells = std::uint64_t(t.rows) * std::uint64_t(t.cols);
         const std::uint64_t arrays = std::uint64_t(t.carry_cells) + (t.carry_cells > 1 ? 1 : 0);
         analog = analog || t.variant == "analog_reram";
-        bytes += t.variant == "analog_reram" ? cells * arrays * kAnalogBytesPerCell : cells * kDigitalBytesPerCell;
+        const std::uint64_t core = t.variant == "analog_reram" ? cells * arrays * kAnalogBytesPerCell : cells * kDigitalBytesPerCell;
+        bytes += core * std::uint64_t(t.cores);
     }
-    if (!analog) return {"crossbar weight codes", {"/platform/tiles", "/tile/rows", "/tile/cols"}, bytes};
-    return {"crossbar cells", {"/platform/tiles", "/tile/rows", "/tile/cols", "/tile/carry/cells"}, bytes};
+    if (!analog) return {"crossbar weight codes", {"/platform/tiles", "/tile/cores", "/tile/rows", "/tile/cols"}, bytes};
+    return {"crossbar cells", {"/platform/tiles", "/tile/cores", "/tile/rows", "/tile/cols", "/tile/carry/cells"}, bytes};
 }
 
 // Weights the firmware programs at once: quickstart's n x n region, the paper's whole array,
@@ -117,15 +118,16 @@ MemoryItem trace(const Scenario& s) {
 
 MemoryItem lut(const Scenario& s) {
     // Both tables as loaded (doubles), the text of one while it is parsed, and each digit device
-    // of each core keeps a float copy of both (tiles share the tables they were loaded with).
+    // of each core keeps a float copy of both (tiles and cores share the tables they were loaded with).
     std::uint64_t bytes = 0;
     for (const auto& t : s.tile_specs) {
         if (t.device_model != "lut" || t.variant != "analog_reram" || !t.lut_increasing) continue;
         const std::uint64_t entries = t.lut_increasing->dg.size() + t.lut_decreasing->dg.size();
-        bytes += entries * (8 + kLutTextBytesPerEntry / 2) + entries * std::uint64_t(t.carry_cells) * 4;
+        bytes += entries * (8 + kLutTextBytesPerEntry / 2) + entries * std::uint64_t(t.carry_cells) * std::uint64_t(t.cores) * 4;
     }
     if (!bytes) return {"lookup tables", {}, 0};
-    return {"lookup tables", {"/tile/device/lut_increasing", "/tile/device/lut_decreasing", "/platform/tiles", "/tile/carry/cells"},
+    return {"lookup tables", {"/tile/device/lut_increasing", "/tile/device/lut_decreasing", "/platform/tiles", "/tile/cores",
+                              "/tile/carry/cells"},
             bytes};
 }
 

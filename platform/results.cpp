@@ -74,6 +74,8 @@ json energy_by_basis(const RunResult& r) {
 // with Table I's binary cell and the read / write access time), next to the stated per-bit figures
 // the run charges (166 / 676 nJ per 8 Mbit). The stated ones are used (models/energy/digital_costs.cpp
 // says why); the equation is a cross-check of the binary_cell.* entries, which nothing else uses.
+// One table per tile, not per core: every core of a tile is built from the tile's one spec
+// (platform/system.cpp), so they are identical by construction and the table is each core's.
 void add_reram_bit_cross_check(json& derived, const Scenario& s, const RunResult& r) {
     const auto tiles = tiles_of(r);
     for (std::size_t k = 0; k < tiles.size() && k < s.tile_specs.size(); ++k) {
@@ -232,15 +234,19 @@ std::string power_csv(const RunResult& r) {
 
 void print_summary(std::ostream& os, const Scenario& s, const RunResult& r) {
     char buf[256];
-    std::string tiles;  // "analog_reram 1024x1024" per kind of tile, "2 x" when repeated
+    // "analog_reram 1024x1024" per kind of tile, "2 x" when repeated, "4x analog_reram 128x128" for
+    // a tile of 4 cores ("2 x 4x analog_reram 128x128": two such tiles).
+    std::string tiles;
+    auto same = [](const TileSpec& a, const TileSpec& b) {
+        return a.variant == b.variant && a.rows == b.rows && a.cols == b.cols && a.cores == b.cores;
+    };
     for (std::size_t k = 0; k < s.tile_specs.size();) {
         const TileSpec& t = s.tile(int(k));
         std::size_t n = 1;
-        while (k + n < s.tile_specs.size() && s.tile(int(k + n)).variant == t.variant && s.tile(int(k + n)).rows == t.rows &&
-               s.tile(int(k + n)).cols == t.cols)
-            ++n;
-        tiles += (tiles.empty() ? "" : " + ") + (n > 1 ? std::to_string(n) + " x " : "") + t.variant + " " +
-                 std::to_string(t.rows) + "x" + std::to_string(t.cols);
+        while (k + n < s.tile_specs.size() && same(s.tile(int(k + n)), t)) ++n;
+        tiles += (tiles.empty() ? "" : " + ") + (n > 1 ? std::to_string(n) + " x " : "") +
+                 (t.cores > 1 ? std::to_string(t.cores) + "x " : "") + t.variant + " " + std::to_string(t.rows) + "x" +
+                 std::to_string(t.cols);
         k += n;
     }
     std::snprintf(buf, sizeof buf, "xbar-vp %s  scenario %s  seed %llu  tiles %s  activity %s\n", kVersion, s.name.c_str(),

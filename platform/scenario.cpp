@@ -8,6 +8,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "models/digital_unit/digital_unit.h"
 #include "models/tile/regmap.h"
 #include "platform/errors.h"
 #include "platform/files.h"
@@ -26,6 +27,11 @@ const Applies kAnalogTile{"/tile/variant", {"analog_reram"}};
 A analog() { return {kAnalogTile}; }
 A device(const char* model) { return {kAnalogTile, {"/tile/device/model", {model}}}; }
 A carry() { return {kAnalogTile, {"/tile/carry/cells", {1}, true}}; }
+A shared_adc() { return {kAnalogTile, {"/tile/cores", {1}, true}}; }
+const double kBuf = double(regmap::kBufBytes);
+// Why the architecture fields stop where they do (appended to a value above the maximum).
+std::string window_banks() { return "the tile window has register banks for " + std::to_string(regmap::kMaxCores) + " cores"; }
+std::string window_room() { return "the tile window has room for " + std::to_string(regmap::kBufBytes / 1024) + " KiB per buffer"; }
 A traced() { return {{"/outputs/trace", {true}}}; }
 }  // namespace
 
@@ -66,6 +72,7 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/tile/variant", Type::string, 0, 0, {"analog_reram", "digital_reram", "sram"}, "analog_reram", "", "crossbar core variant (the firmware is the same for all)"},
         {"/tile/rows", Type::integer, 1, 4096, {}, 1024, "", "crossbar rows"},
         {"/tile/cols", Type::integer, 1, 4096, {}, 1024, "", "crossbar columns"},
+        {"/tile/cores", Type::integer, 1, double(regmap::kMaxCores), {}, 1, "", "crossbar cores in the tile, each rows x cols with its own register bank (" + window_banks() + ")", {}, window_banks()},
         {"/tile/bits_in", Type::integer, 2, 8, {}, 8, "bit", "VMM/MVM input code width incl. sign"},
         {"/tile/bits_out", Type::integer, 2, 8, {}, 8, "bit", "ADC output code width incl. sign"},
         {"/tile/bits_x", Type::integer, 2, 8, {}, 8, "bit", "OPU row (time-coded) width incl. sign"},
@@ -75,6 +82,11 @@ const std::vector<FieldSpec>& scenario_fields() {
         {"/tile/read_noise", Type::number, 0, 1, {}, 0.0, "fraction of range", "Gaussian read noise per cell per read", analog()},
         {"/tile/adc/type", Type::string, 0, 0, {"ramp", "sar"}, "ramp", "", "ADC bank converter: the reference's shared-ramp ADC or a SAR ADC (technology adc_sar.*)", analog()},
         {"/tile/adc/columns_per_adc", Type::integer, 1, 4096, {}, 1, "", "adjacent lines sharing one converter through a mux (columns in VMM, rows in MVM): their conversions serialize; must divide rows and cols", analog()},
+        {"/tile/adc/shared", Type::boolean, 0, 0, {}, false, "", "one ADC bank serves all the tile's cores (their conversions serialize; one bank's area) instead of one bank per core", shared_adc()},
+        {"/tile/buffers/input_bytes", Type::integer, 1, kBuf, {}, std::uint64_t(regmap::kBufBytes), "byte", "input SRAM buffer (IN_BUF, int8 codes); at least one vector, max(rows, cols)", {}, window_room()},
+        {"/tile/buffers/output_bytes", Type::integer, 1, kBuf, {}, std::uint64_t(regmap::kBufBytes), "byte", "output SRAM buffer (OUT_BUF, int8 codes); at least one vector, max(rows, cols)", {}, window_room()},
+        {"/tile/digital_unit/lanes", Type::integer, 1, kBuf, {}, du::Params{}.lanes, "", "elementwise lanes of the tile's digital unit: an op on n elements takes ceil(n / lanes) clocks", {},
+         "an op has at most " + std::to_string(regmap::kBufBytes) + " elements, a buffer of codes"},
         {"/tile/dma_burst_bytes", Type::integer, 4, 65536, {}, 4096, "byte", "largest burst the tile's DMA issues"},
         {"/tile/device/model", Type::string, 0, 0, {"ideal", "analytic", "lut"}, "ideal", "", "conductance-update model of the cells", analog()},
         {"/tile/device/alpha", Type::number, 0, 50, {}, 0.0, "", "analytic: nonlinearity alpha (0 = linear)", device("analytic")},
@@ -306,6 +318,7 @@ public:
             os << std::setprecision(15) << "expected a value in [" << f.min << ", " << f.max << "]"
                << (f.unit.empty() ? "" : " " + f.unit)
                << ", got " << d;
+            if (d > f.max && !f.above_max.empty()) os << " (" << f.above_max << ")";
             fail(f.path, os.str());
         }
     }
@@ -484,6 +497,11 @@ TileSpec read_tile(const json& doc, const Validator& v, const std::string& file)
     t.carry_base = i32("/tile/carry/base");
     t.carry_threshold = num("/tile/carry/threshold");
     t.carry_every = i32("/tile/carry/every");
+    t.cores = i32("/tile/cores");
+    t.adc_shared = get("/tile/adc/shared").get<bool>();
+    t.in_buf_bytes = static_cast<std::uint32_t>(num("/tile/buffers/input_bytes"));
+    t.out_buf_bytes = static_cast<std::uint32_t>(num("/tile/buffers/output_bytes"));
+    t.du_lanes = i32("/tile/digital_unit/lanes");
     if (t.lut_g_min_relative >= t.lut_g_max_relative)
         v.fail("/tile/device/lut_g_max_relative", "expected a value above lut_g_min_relative");
     if (t.device_model == "lut") load_lut_pair(t, doc, v, file);
@@ -491,8 +509,15 @@ TileSpec read_tile(const json& doc, const Validator& v, const std::string& file)
         v.fail("/tile/adc/columns_per_adc", "a divisor of " + v.shown("/tile/rows") + " (" + std::to_string(t.rows) + ") and " +
                                                 v.shown("/tile/cols") + " (" + std::to_string(t.cols) +
                                                 "): the bank serves rows in MVM and columns in VMM");
-    if (std::uint64_t(std::max(t.rows, t.cols)) * 2 > regmap::kBufBytes)
-        v.fail("/tile/rows", "the tile's 64 KiB buffers must hold two vectors");
+    // A VMM reads rows codes from IN_BUF and writes cols codes to OUT_BUF, an MVM the reverse: each
+    // buffer holds at least one vector of either length.
+    const std::uint32_t vector = std::uint32_t(std::max(t.rows, t.cols));
+    for (const auto& [path, bytes] : {std::pair{"/tile/buffers/input_bytes", t.in_buf_bytes},
+                                      std::pair{"/tile/buffers/output_bytes", t.out_buf_bytes}})
+        if (bytes < vector)
+            v.fail(path, "expected at least " + std::to_string(vector) + " bytes, got " + std::to_string(bytes) +
+                             ": smaller than one vector (max(rows, cols) = " + std::to_string(vector) +
+                             " bytes; a VMM reads rows codes and writes cols codes, an MVM the reverse)");
     return t;
 }
 

@@ -14,6 +14,8 @@
 #include <nlohmann/json.hpp>
 
 #include "models/device/lookup_table.h"
+#include "models/digital_unit/digital_unit.h"
+#include "models/tile/regmap.h"
 #include "platform/technology.h"
 
 namespace xbar::platform {
@@ -45,6 +47,8 @@ struct FieldSpec {
     std::string doc;
     std::vector<Applies> applies = {};  // all clauses must hold for the field to have an effect
                                        // (empty: always); written but inapplicable is a warning
+    std::string above_max = "";        // numbers: why the maximum is what it is, appended to the
+                                       // message of a value above it ("" = nothing to add)
 };
 const std::vector<FieldSpec>& scenario_fields();
 // The field table as Markdown (`xbar-vp schema`; scenarios/README.md is this text).
@@ -69,7 +73,12 @@ struct TileSpec {
     double lut_g_min_relative = 0.1, lut_g_max_relative = 0.9;
     int carry_cells = 1, carry_base = 5, carry_every = 10;
     double carry_threshold = 0.5;
-
+    // Architecture: cores per tile (each rows x cols with its own register bank), one ADC bank for
+    // all of them or one per core, the input/output buffer sizes, the digital unit's lanes.
+    int cores = 1;
+    bool adc_shared = false;
+    std::uint32_t in_buf_bytes = std::uint32_t(regmap::kBufBytes), out_buf_bytes = std::uint32_t(regmap::kBufBytes);
+    int du_lanes = du::Params{}.lanes;
 };
 
 struct Scenario {

@@ -44,8 +44,17 @@ void set_geometry(Params& p, const TileSpec& s) {
     p.bits_delta = s.bits_delta;
 }
 
-std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& sc, int tile_index) {
-    const std::uint64_t seed = device::Rng::derive(sc.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE"
+// The seed of core `core` of tile `tile_index`. Core 0 keeps the seed a tile's one core has always
+// had, so single-core runs stay byte-identical; core c >= 1 derives from it with the tag "COR" + c
+// (0x434F5201..0x434F520F), distinct per core and from the tags the cores derive their own streams
+// with ("READ", "DEV" + k, "CAL" + k, "OPU"), so no two streams of a tile share a seed.
+std::uint64_t core_seed(const Scenario& sc, int tile_index, int core) {
+    const std::uint64_t tile = device::Rng::derive(sc.seed, 0x54494C45ull + std::uint64_t(tile_index));  // "TILE"
+    return core == 0 ? tile : device::Rng::derive(tile, 0x434F5200ull + std::uint64_t(core));             // "COR" + c
+}
+
+std::unique_ptr<cores::CrossbarCore> make_core(const Scenario& sc, int tile_index, int core) {
+    const std::uint64_t seed = core_seed(sc, tile_index, core);
     const TileSpec& s = sc.tile(tile_index);
     if (s.variant == "digital_reram" || s.variant == "sram") {
         cores::DigitalCoreConfig d;
@@ -268,9 +277,18 @@ RunResult run_platform(const Scenario& s, const std::string& vcd_path, trace::Ti
         dram_module = std::make_unique<models::Dram>("dram", dp, &ledger);
         for (int k = 0; k < s.tiles; ++k) {
             const std::string name = "tile" + std::to_string(k);
-            tp.dma_burst_bytes = s.tile(k).dma_burst_bytes;
-            tp.variant_code = variant_code(s.tile(k).variant);
-            tiles.push_back(std::make_unique<models::Tile>(name.c_str(), tp, make_core(s, k), ledger, timeline));
+            const TileSpec& spec = s.tile(k);
+            tp.dma_burst_bytes = spec.dma_burst_bytes;
+            tp.variant_code = variant_code(spec.variant);
+            tp.in_buf_bytes = spec.in_buf_bytes;
+            tp.out_buf_bytes = spec.out_buf_bytes;
+            tp.adc_shared = spec.adc_shared;
+            tp.digital_unit.lanes = spec.du_lanes;
+            // Every core of a tile is built from the same spec (one geometry, code format and
+            // device); only their seeds differ.
+            std::vector<std::unique_ptr<cores::CrossbarCore>> tile_cores;
+            for (int c = 0; c < spec.cores; ++c) tile_cores.push_back(make_core(s, k, c));
+            tiles.push_back(std::make_unique<models::Tile>(name.c_str(), tp, std::move(tile_cores), ledger, timeline));
         }
     });
     HostCpu& host = *host_module;

@@ -34,7 +34,7 @@ for path, typ, rng in fields:
         add(slug + '-above', nest(path, int(hi * 2 + 1) if typ == 'integer' else hi * 2 + 1), path + ': expected a value in')
         if typ == 'integer':
             add(slug + '-fraction', nest(path, lo + 0.5), path + ': expected an integer')
-    elif typ == 'boolean':
+    elif typ in ('boolean', 'true or false'):  # the schema names the type "true or false"
         add(slug + '-type', nest(path, "yes"), path + ': expected true or false')
     elif typ == 'string':
         add(slug + '-type', nest(path, 3), path + ': expected a string')
@@ -114,6 +114,25 @@ cross = [
      '/tile/device/lut_g_max_relative: expected a value above'),
     ('cross-adc-sharing', {"tile": {"rows": 1024, "cols": 1000, "adc": {"columns_per_adc": 16}}},
      '/tile/adc/columns_per_adc: a divisor of /tile/rows (1024) and /tile/cols (1000)'),
+    # Architecture: the tile window's limits, a buffer smaller than one vector, a tile of a list.
+    ('arch-cores-17', {"tile": {"cores": 17}},
+     '/tile/cores: expected a value in [1, 16], got 17 (the tile window has register banks for 16 cores)'),
+    ('arch-cores-0', {"tile": {"cores": 0}}, '/tile/cores: expected a value in [1, 16], got 0'),
+    ('arch-input-bytes-vector', {"tile": {"rows": 512, "cols": 256, "buffers": {"input_bytes": 500}}},
+     '/tile/buffers/input_bytes: expected at least 512 bytes, got 500: smaller than one vector (max(rows, cols) = 512 bytes'),
+    ('arch-output-bytes-vector', {"tile": {"rows": 128, "cols": 1024, "buffers": {"output_bytes": 128}}},
+     '/tile/buffers/output_bytes: expected at least 1024 bytes, got 128: smaller than one vector (max(rows, cols) = 1024 bytes'),
+    ('arch-output-bytes-70000', {"tile": {"buffers": {"output_bytes": 70000}}},
+     '/tile/buffers/output_bytes: expected a value in [1, 65536] byte, got 70000 (the tile window has room for 64 KiB per buffer)'),
+    ('arch-lanes-0', {"tile": {"digital_unit": {"lanes": 0}}}, '/tile/digital_unit/lanes: expected a value in [1, 65536], got 0'),
+    ('arch-list-cores', {"platform": {"tiles": [{}, {"variant": "sram", "cores": 17}]}},
+     '/platform/tiles/1/cores: expected a value in [1, 16], got 17 (the tile window has register banks for 16 cores)'),
+    ('arch-list-input-bytes', {"platform": {"tiles": [{}, {"rows": 128, "cols": 128, "buffers": {"input_bytes": 64}}]}},
+     '/platform/tiles/1/buffers/input_bytes: expected at least 128 bytes, got 64: smaller than one vector'),
+    ('arch-list-lanes', {"platform": {"tiles": [{}, {"digital_unit": {"lanes": 0}}]}},
+     '/platform/tiles/1/digital_unit/lanes: expected a value in [1, 65536], got 0'),
+    ('arch-list-shared-type', {"platform": {"tiles": [{}, {"adc": {"shared": "yes"}}]}},
+     '/platform/tiles/1/adc/shared: expected true or false'),
     ('cross-name-slash', {"name": "a/b"}, '/name: expected a name without path separators'),
     ('cross-name-backslash', {"name": "a\\b"}, '/name: expected a name without path separators'),
     ('cross-name-empty', {"name": ""}, '/name: expected a non-empty name'),

@@ -2,6 +2,10 @@
 // expectations are the bank's equations written out here from the technology file's values
 // (M18 §IV-E ramp: 2^8 levels x 1 ns, 5.7 um2 per comparator; ISAAC's SAR: 1/1.2 GHz and
 // 1200 um2 per 8-bit converter), not the run's own numbers.
+#include <algorithm>
+#include <map>
+#include <sstream>
+
 #include <gtest/gtest.h>
 
 #include "e2e_util.h"
@@ -82,4 +86,117 @@ TEST(Architecture, TheCommittedAdcScenariosRun) {
         EXPECT_EQ(a, acc) << name;
         EXPECT_GT(a, 0.9) << name;
     }
+}
+
+// The architecture fields written at their defaults (1 core, one ADC bank per core, 64 KiB buffers,
+// 256 digital-unit lanes) give the same summary.json and power.csv, byte for byte, as a scenario
+// without them: a short noisy training run (read and write noise draw from the core's seed, the
+// digital unit runs every sample) on two tiles of a /platform/tiles list. Both documents go
+// through the same code, so this checks the defaults only, not that the outputs are those of the
+// code before the fields existed (core 0 keeps a tile's old seed by construction,
+// platform/system.cpp core_seed). Written in a list element, the defaults change nothing either
+// but the echo of that list in summary.json (scenario.platform.tiles, as the user wrote it).
+// /tile/adc/shared written on single-core tiles is a warning.
+TEST(Architecture, TheArchitectureFieldsAtTheirDefaultsChangeNoOutput) {
+    const json plain = {
+        {"firmware", {{"program", "train_mlp"}, {"epochs", 1}, {"train_limit", 40}, {"test_limit", 20}}},
+        {"tile", {{"rows", 128}, {"cols", 64}, {"activity", "data"}, {"read_noise", 0.01},
+                  {"device", {{"model", "analytic"}, {"alpha", 2}, {"write_noise", 0.1}}}}},
+        {"platform", {{"tiles", json::array({json::object(), {{"variant", "sram"}}})}}},
+        {"outputs", {{"vcd", false}, {"trace", false}}}};
+    json in_tile = plain;
+    in_tile["tile"]["cores"] = 1;
+    in_tile["tile"]["adc"]["shared"] = false;
+    in_tile["tile"]["buffers"] = {{"input_bytes", 65536}, {"output_bytes", 65536}};
+    in_tile["tile"]["digital_unit"]["lanes"] = 256;
+    json in_list = plain;
+    in_list["platform"]["tiles"][1].update({{"cores", 1}, {"buffers", {{"input_bytes", 65536}, {"output_bytes", 65536}}},
+                                            {"digital_unit", {{"lanes", 256}}}});
+    std::map<std::string, std::map<std::string, std::string>> out;
+    for (const auto& [tag, doc] : {std::pair{"plain", plain}, std::pair{"tile", in_tile}, std::pair{"list", in_list}}) {
+        const fs::path w = e2e::scratch(std::string("arch-defaults-") + tag);
+        const auto r = e2e::run_doc(doc, w);
+        ASSERT_EQ(r.exit_code, 0) << tag << ": " << r.err;
+        EXPECT_EQ(r.err.find("/tile/adc/shared: has no effect") != std::string::npos, std::string(tag) == "tile") << r.err;
+        for (const char* f : {"summary.json", "power.csv"}) out[tag][f] = e2e::slurp(w / "out" / f);
+        ASSERT_FALSE(out[tag]["power.csv"].empty()) << tag;
+    }
+    EXPECT_TRUE(out["plain"]["summary.json"] == out["tile"]["summary.json"]) << "summary.json differs with /tile's defaults written";
+    EXPECT_TRUE(out["plain"]["power.csv"] == out["tile"]["power.csv"]) << "power.csv differs with /tile's defaults written";
+    EXPECT_TRUE(out["plain"]["power.csv"] == out["list"]["power.csv"]) << "power.csv differs with a list element's defaults written";
+    json a = json::parse(out["plain"]["summary.json"]), b = json::parse(out["list"]["summary.json"]);
+    EXPECT_NE(a, b);  // the echo of the list
+    a["scenario"]["platform"].erase("tiles");
+    b["scenario"]["platform"].erase("tiles");
+    EXPECT_EQ(a, b);
+}
+
+// /tile/digital_unit/lanes sets the digital unit's throughput: an op on n elements takes
+// pipeline + ceil(n / lanes) clocks (technology: 2 ns pipeline, 1 ns clock) at 1.46 pJ per element
+// whatever the lanes. The digits MLP's ops act on a layer's outputs (36 or 10 elements), so with
+// 256 lanes each takes 3 ns, and with 1 lane 2 ns + n; the elements are counted from the energy
+// (n x 1.46 pJ).
+TEST(Architecture, DigitalUnitLanesSetItsThroughput) {
+    json doc = {{"firmware", {{"program", "train_mlp"}, {"epochs", 1}, {"train_limit", 20}, {"test_limit", 10}}},
+                {"tile", {{"rows", 128}, {"cols", 64}}},
+                {"outputs", {{"vcd", false}, {"trace", false}}}};
+    const json wide = run(doc, "lanes-256");
+    doc["tile"]["digital_unit"] = {{"lanes", 1}};
+    const json one = run(doc, "lanes-1");
+    const json &w = kernel(wide, "digital"), &o = kernel(one, "digital");
+    const double count = w.at("count").get<double>(), elements = w.at("energy_nj_total").get<double>() / 1.46e-3;
+    ASSERT_GT(count, 0);
+    EXPECT_EQ(o.at("count").get<double>(), count);
+    EXPECT_NEAR(o.at("energy_nj_total").get<double>(), w.at("energy_nj_total").get<double>(), 1e-9);
+    EXPECT_NEAR(w.at("busy_ns").get<double>(), count * 3.0, 1e-6);
+    EXPECT_NEAR(o.at("busy_ns").get<double>(), count * 2.0 + elements, 1e-6 * elements);
+}
+
+// One ADC bank for all cores written on a single-core tile: a warning naming the field on
+// validate and run (the run completes), an error under --strict with nothing written.
+TEST(Architecture, SharedAdcOnOneCoreIsAWarning) {
+    const fs::path w = e2e::scratch("arch-shared-warning");
+    fs::create_directories(w);
+    const fs::path file = w / "shared.json";
+    std::ofstream(file) << R"({"tile": {"rows": 64, "cols": 64, "adc": {"shared": true}},
+        "firmware": {"size": 16, "vmm_count": 2, "mvm_count": 2}, "outputs": {"vcd": false}})";
+    const std::string warning = "xbar-vp: warning: " + file.string() +
+                                ": /tile/adc/shared: has no effect: it applies only when /tile/variant is analog_reram "
+                                "and /tile/cores is not 1, but /tile/cores is 1 (remove the field)\n";
+    const auto v = e2e::xbar("validate '" + file.string() + "'", w / "v");
+    EXPECT_EQ(v.exit_code, 0) << v.err;
+    EXPECT_EQ(v.err, warning);
+    const auto run = e2e::xbar("run '" + file.string() + "' --out '" + (w / "out").string() + "'", w / "run");
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_NE(run.err.find(warning), std::string::npos) << run.err;
+    EXPECT_TRUE(fs::exists(w / "out" / "summary.json"));
+    const auto strict = e2e::xbar("run '" + file.string() + "' --strict --out '" + (w / "strict").string() + "'", w / "s");
+    EXPECT_EQ(strict.exit_code, 2) << strict.err;
+    EXPECT_NE(strict.err.find("/tile/adc/shared: has no effect"), std::string::npos) << strict.err;
+    EXPECT_FALSE(fs::exists(w / "strict"));
+}
+
+// The architecture cases of the bad-input corpus (tests/bad_inputs/arch-*.json: more cores than the
+// window has banks for, 0 cores, a buffer smaller than one vector or larger than the window, 0
+// digital-unit lanes, a bad field in a /platform/tiles element): `run` exits 2 with one line naming
+// the file and the field's path (/platform/tiles/1/... for a list element) and writes nothing.
+TEST(Architecture, BadArchitectureFieldsAreExit2AndWriteNothing) {
+    const fs::path dir = fs::path(XBAR_SOURCE_DIR) / "tests/bad_inputs";
+    std::istringstream manifest(e2e::slurp(dir / "manifest.tsv"));
+    const fs::path w = e2e::scratch("arch-bad");
+    int n = 0;
+    for (std::string line; std::getline(manifest, line);) {
+        if (line.rfind("arch-", 0) != 0) continue;
+        const std::string file = line.substr(0, line.find('\t')), fragment = line.substr(line.rfind('\t') + 1);
+        const fs::path out = w / ("out" + std::to_string(n));
+        const auto r = e2e::xbar("run '" + (dir / file).string() + "' --out '" + out.string() + "'", w / std::to_string(n));
+        EXPECT_EQ(r.exit_code, 2) << file << ": " << r.err;
+        EXPECT_EQ(r.err.rfind("xbar-vp: " + (dir / file).string() + ": ", 0), 0u) << file << ": " << r.err;
+        EXPECT_NE(r.err.find(fragment), std::string::npos) << file << ": expected \"" << fragment << "\" in " << r.err;
+        EXPECT_TRUE(fragment.rfind("/tile/", 0) == 0 || fragment.rfind("/platform/tiles/1/", 0) == 0) << fragment;
+        EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+        EXPECT_FALSE(fs::exists(out)) << file;
+        ++n;
+    }
+    EXPECT_EQ(n, 10);
 }

@@ -1,4 +1,5 @@
 // Scenario validation: every error names the file, the JSON pointer and what was expected.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -169,6 +170,78 @@ TEST(Scenario, OverridesKeepTheUsersFieldsAndStrictTurnsWarningsIntoOneError) {
     }
 }
 
+// The architecture fields (/tile/cores, /tile/adc/shared, /tile/buffers/*, /tile/digital_unit/lanes)
+// reach each tile's spec; a /platform/tiles element merges over /tile like every tile field. The
+// defaults are written out here: 1 core, one ADC bank per core, the window's 64 KiB buffers, the
+// digital unit's 256 lanes.
+TEST(Scenario, ArchitectureFieldsReachEachTilesSpec) {
+    const TileSpec d = parse_scenario(json::object(), "d.json").tile(0);
+    EXPECT_EQ(d.cores, 1);
+    EXPECT_FALSE(d.adc_shared);
+    EXPECT_EQ(d.in_buf_bytes, 65536u);
+    EXPECT_EQ(d.out_buf_bytes, 65536u);
+    EXPECT_EQ(d.du_lanes, 256);
+    const TileSpec t = parse_scenario(json::parse(R"({"tile": {"rows": 128, "cols": 256, "cores": 16, "adc": {"shared": true},
+        "buffers": {"input_bytes": 256, "output_bytes": 256}, "digital_unit": {"lanes": 32}}, "firmware": {"size": 8}})"), "a.json").tile(0);
+    EXPECT_EQ(t.cores, 16);
+    EXPECT_TRUE(t.adc_shared);
+    EXPECT_EQ(t.in_buf_bytes, 256u);
+    EXPECT_EQ(t.out_buf_bytes, 256u);
+    EXPECT_EQ(t.du_lanes, 32);
+    const Scenario list = parse_scenario(json::parse(R"({"tile": {"digital_unit": {"lanes": 64}}, "platform": {"tiles": [
+        {"cores": 2}, {"variant": "sram", "rows": 64, "cols": 64, "buffers": {"input_bytes": 64}}]}})"), "l.json");
+    EXPECT_EQ(list.tile(0).cores, 2);
+    EXPECT_EQ(list.tile(1).cores, 1);
+    EXPECT_EQ(list.tile(0).in_buf_bytes, 65536u);
+    EXPECT_EQ(list.tile(1).in_buf_bytes, 64u);
+    EXPECT_EQ(list.tile(1).du_lanes, 64);  // from /tile
+}
+
+// A buffer holds at least one vector of max(rows, cols) codes, and at most the window's 64 KiB.
+TEST(Scenario, BuffersHoldOneVectorAndFitTheWindow) {
+    auto doc = [](int rows, int cols, const char* key, int bytes) {
+        return json{{"tile", {{"rows", rows}, {"cols", cols}, {"buffers", {{key, bytes}}}}}, {"firmware", {{"size", 8}}}};
+    };
+    for (const char* key : {"input_bytes", "output_bytes"}) {
+        EXPECT_EQ(error_of(doc(300, 200, key, 300)), "") << key;
+        EXPECT_EQ(error_of(doc(200, 300, key, 300)), "") << key;
+        EXPECT_EQ(error_of(doc(1024, 1024, key, 65536)), "") << key;
+        EXPECT_EQ(error_of(doc(200, 300, key, 299)), std::string("s.json: /tile/buffers/") + key +
+                                                        ": expected at least 300 bytes, got 299: smaller than one vector "
+                                                        "(max(rows, cols) = 300 bytes; a VMM reads rows codes and writes "
+                                                        "cols codes, an MVM the reverse)") << key;
+        EXPECT_EQ(error_of(doc(64, 64, key, 65537)), std::string("s.json: /tile/buffers/") + key +
+                                                       ": expected a value in [1, 65536] byte, got 65537 (the tile window "
+                                                       "has room for 64 KiB per buffer)") << key;
+    }
+    EXPECT_EQ(error_of(json::parse(R"({"tile": {"cores": 17}})")),
+              "s.json: /tile/cores: expected a value in [1, 16], got 17 (the tile window has register banks for 16 cores)");
+    EXPECT_EQ(error_of(json::parse(R"({"platform": {"tiles": [{}, {"rows": 8, "cols": 16, "buffers": {"output_bytes": 15}}]}, "firmware": {"size": 8}})")),
+              "s.json: /platform/tiles/1/buffers/output_bytes: expected at least 16 bytes, got 15: smaller than one vector "
+              "(max(rows, cols) = 16 bytes; a VMM reads rows codes and writes cols codes, an MVM the reverse)");
+}
+
+// One ADC bank for all cores has an effect only on an analog tile of more than one core.
+TEST(Scenario, SharedAdcWarnsWhereItHasNoEffect) {
+    auto warnings = [](const char* text) { return scenario_warnings(parse_scenario(json::parse(text), "w.json")); };
+    const auto one = warnings(R"({"tile": {"adc": {"shared": true}}})");
+    ASSERT_EQ(one.size(), 1u);
+    EXPECT_EQ(one[0], "w.json: /tile/adc/shared: has no effect: it applies only when /tile/variant is analog_reram and "
+                      "/tile/cores is not 1, but /tile/cores is 1 (remove the field)");
+    const auto sram = warnings(R"({"tile": {"variant": "sram", "cores": 4, "adc": {"shared": true}}})");
+    ASSERT_EQ(sram.size(), 1u);
+    EXPECT_NE(sram[0].find("/tile/adc/shared: has no effect: it applies only when /tile/variant is analog_reram and "
+                           "/tile/cores is not 1, but /tile/variant is sram"), std::string::npos) << sram[0];
+    EXPECT_TRUE(warnings(R"({"tile": {"cores": 4, "adc": {"shared": true}}})").empty());
+    const auto list = warnings(R"({"platform": {"tiles": [{"cores": 2}, {"variant": "sram", "adc": {"shared": true}}]}})");
+    ASSERT_EQ(list.size(), 1u);
+    EXPECT_NE(list[0].find("w.json: /platform/tiles/1/adc/shared: has no effect"), std::string::npos) << list[0];
+    EXPECT_NE(list[0].find("but /platform/tiles/1/variant is sram"), std::string::npos) << list[0];
+    // The other architecture fields apply on every tile.
+    EXPECT_TRUE(warnings(R"({"tile": {"variant": "digital_reram", "cores": 2, "buffers": {"input_bytes": 2048},
+        "digital_unit": {"lanes": 8}}})").empty());
+}
+
 TEST(Scenario, SeedOptionIsCheckedAgainstTheSchemaRange) {
     EXPECT_EQ(parse_seed_option("0"), 0u);
     EXPECT_EQ(parse_seed_option("9007199254740991"), 9007199254740991u);
@@ -208,6 +281,19 @@ TEST(Resources, EstimateFollowsTheFieldsThatDriveIt) {
     EXPECT_EQ(estimate_memory(traced).items.front().fields.front(), "/outputs/trace_max_events");
     const Scenario dram = parse_scenario(json::parse(R"({"platform": {"dram": {"size_mib": 16384}}})"), "d.json");
     EXPECT_EQ(estimate_memory(dram).total, estimate_memory(parse_scenario(json::object(), "x.json")).total);  // lazy DRAM
+}
+
+// Every core of a tile keeps its own cells (4 bytes per analog cell, 1 per digital cell).
+TEST(Resources, CrossbarStateCountsEveryCore) {
+    const Scenario analog = parse_scenario(json::parse(R"({"tile": {"rows": 2048, "cols": 2048, "cores": 4},
+        "outputs": {"trace": false}})"), "a.json");
+    const auto a = estimate_memory(analog);
+    EXPECT_EQ(a.items.front().what, "crossbar cells");
+    EXPECT_EQ(a.items.front().bytes, 4ull * 2048 * 2048 * 4);
+    EXPECT_NE(std::find(a.items.front().fields.begin(), a.items.front().fields.end(), "/tile/cores"), a.items.front().fields.end());
+    const Scenario mixed = parse_scenario(json::parse(R"({"tile": {"rows": 2048, "cols": 2048}, "outputs": {"trace": false},
+        "platform": {"tiles": [{"cores": 3}, {"variant": "sram", "cores": 2}]}})"), "m.json");
+    EXPECT_EQ(estimate_memory(mixed).items.front().bytes, 3ull * 2048 * 2048 * 4 + 2ull * 2048 * 2048 * 1);
 }
 
 TEST(Resources, MemorySizesParse) {
