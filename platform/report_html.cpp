@@ -208,8 +208,9 @@ std::string line_chart(const std::string& id, const std::string& aria, const std
                        const Axis& xa, const Axis& ya, const std::string& note) {
     std::ostringstream body;
     std::vector<LegendItem> items;
-    for (const auto& s : series) items.push_back({s.label, s.color, s.dash, true});
-    const double ml = 72, mr = 24;
+    for (const auto& s : series)
+        if (s.in_legend) items.push_back({s.label, s.color, s.dash, true});
+    const double ml = ya.margin, mr = 24;
     const double lh = legend(body, items, ml, 8, kW - ml - mr);
     const double top = 8 + lh + 12, ph = 300, bottom = top + ph;
     const double pw = kW - ml - mr;
@@ -238,11 +239,14 @@ std::string line_chart(const std::string& id, const std::string& aria, const std
              << "\" stroke-linejoin=\"round\"" << (s.dash.empty() ? "" : " stroke-dasharray=\"" + s.dash + "\"")
              << "><title>" << esc(s.label) << "</title></path>\n";
         if (s.markers)
-            for (const auto& [x, y] : s.pts)
+            for (std::size_t i = 0; i < s.pts.size(); ++i) {
+                const auto& [x, y] = s.pts[i];
                 body << "<circle cx=\"" << c(X(x)) << "\" cy=\"" << c(Y(y)) << "\" r=\"3.2\" fill=\""
                      << (s.dash.empty() ? s.color : "#ffffff") << "\" stroke=\"" << s.color
-                     << "\" stroke-width=\"1.5\"><title>" << esc(s.label + ": " + xa.label(x) + ", " + ya.label(y))
+                     << "\" stroke-width=\"1.5\"><title>"
+                     << esc(i < s.tips.size() ? s.tips[i] : s.label + ": " + xa.label(x) + ", " + ya.label(y))
                      << "</title></circle>\n";
+            }
     }
     double h = bottom + 52;
     if (!note.empty()) {
@@ -318,11 +322,11 @@ footer{color:var(--muted);font-size:.8em;text-align:center;margin-top:24px}
 
 }  // namespace
 
-std::string page(const std::string& title, const std::string& body) {
+std::string page(const std::string& title, const std::string& body, const std::string& extra_css) {
     return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
            "<meta name=\"generator\" content=\"xbar-vp\">\n<title>" +
-           esc(title) + "</title>\n<style>" + kCss + "</style>\n</head>\n<body>\n<main>\n" + body +
+           esc(title) + "</title>\n<style>" + kCss + extra_css + "</style>\n</head>\n<body>\n<main>\n" + body +
            "</main>\n</body>\n</html>\n";
 }
 

@@ -80,20 +80,23 @@ struct Series {
     bool markers = false;
     std::vector<std::pair<double, double>> pts;
     std::vector<bool> breaks;  // breaks[i]: start a new sub-path at point i (a gap in the data)
+    bool in_legend = true;          // false: no legend entry (the path's title still names it)
+    std::vector<std::string> tips = {};  // tips[i]: the marker's hover text (default: label, x and y)
 };
 struct Axis {
     double lo = 0, hi = 1;
     std::vector<double> ticks;
     std::function<std::string(double)> label;
     std::string title;
+    double margin = 72;  // y axis only: room left of the plot for the tick labels and the title
 };
 std::string line_chart(const std::string& id, const std::string& aria, const std::vector<Series>& series,
                        const Axis& xa, const Axis& ya, const std::string& note = "");
 
 // ---- page skeleton
 
-// The whole document: <head> with the shared inline CSS, then `body` inside <main>.
-std::string page(const std::string& title, const std::string& body);
+// The whole document: <head> with the shared inline CSS (and `extra_css`), then `body` inside <main>.
+std::string page(const std::string& title, const std::string& body, const std::string& extra_css = "");
 // A table with a header row; every cell is escaped.
 std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows,
                   const std::string& id = "");
