@@ -20,6 +20,7 @@
 #include "platform/output_dir.h"
 #include "platform/scenario.h"
 #include "platform/supervisor.h"
+#include "platform/sweep_report.h"
 
 namespace xbar::platform {
 
@@ -211,7 +212,9 @@ SweepSpec parse_sweep(const json& doc, const std::string& file, const json& base
         for (const auto& [k, v] : *axes) {
             if (std::find(s.axes.begin(), s.axes.end(), k) != s.axes.end()) fail("/zip/" + k, "already an axis of /grid");
             s.axes.push_back(k);
+            s.values.push_back(v);
         }
+    s.grid_axes = grid.size();
     s.points = make_points(grid, zip, count_points(grid, zip_len, file));
     s.metrics = read_metrics(doc, file);
     // Every point must be a valid scenario: check them all now, before anything runs.
@@ -253,7 +256,7 @@ Shard parse_shard(const std::string& text) {
 
 namespace {
 
-const std::vector<std::string> kSweepEntries{".sweep.lock", "sweep.json", "results.csv", "points/"};
+const std::vector<std::string> kSweepEntries{".sweep.lock", "sweep.json", "results.csv", "report.html", "points/"};
 
 [[noreturn]] void throw_fs(const std::string& what, const std::error_code& ec) {
     throw IoError(what + ": " + ec.message());
@@ -320,10 +323,15 @@ void store_row(const fs::path& out, const SweepSpec& spec, std::size_t id, const
     write_file_atomically(csv, render_results(spec.columns(), rows));
 }
 
+// sweep.json. `grid` and `zip` list each axis with its values, in the order of `axes` (the report
+// draws them; merge has nothing else to read them from).
 json sweep_meta(const SweepSpec& spec) {
+    json grid = json::array(), zip = json::array();
+    for (std::size_t a = 0; a < spec.axes.size(); ++a)
+        (a < spec.grid_axes ? grid : zip).push_back({{"axis", spec.axes[a]}, {"values", spec.values[a]}});
     return json{{"xbar_vp_sweep", 1}, {"name", spec.name}, {"spec_file", spec.file}, {"spec_hash", spec.hash},
-                {"base", spec.base}, {"axes", spec.axes}, {"points", spec.points.size()}, {"metrics", spec.metrics},
-                {"columns", spec.columns()}};
+                {"base", spec.base}, {"axes", spec.axes}, {"grid", grid}, {"zip", zip}, {"points", spec.points.size()},
+                {"metrics", spec.metrics}, {"columns", spec.columns()}};
 }
 
 // A new sweep folder (the lock held): marker first, so everything written is listed; sweep.json
@@ -365,7 +373,7 @@ bool being_started(const fs::path& dir) {
 }
 
 void check_sweep_destination(const fs::path& out) {
-    const std::vector<std::string> planned{"sweep.json", "results.csv", "points", ".sweep.lock"};
+    const std::vector<std::string> planned{"sweep.json", "results.csv", "report.html", "points", ".sweep.lock"};
     try {
         check_destination(out, "sweep", planned);
         return;
@@ -509,23 +517,58 @@ Plan plan_points(const SweepSpec& spec, const SweepOptions& o) {
 
 struct Outcome {
     std::vector<std::pair<std::size_t, int>> failed;  // (point, exit code) of this shard
-    std::size_t written = 0, unfinished = 0;
+    std::size_t written = 0, unfinished = 0, rows = 0;
+    bool report = false;  // report.html written
 };
 
-// The shard's failed points as results.csv has them, and the whole file sorted when every point
-// of the sweep has a row (the last shard of a shared folder sorts it).
+std::vector<std::vector<std::string>> row_list(const std::map<std::size_t, std::vector<std::string>>& rows) {
+    std::vector<std::vector<std::string>> out;
+    for (const auto& [id, row] : rows) out.push_back(row);
+    return out;
+}
+
+// report.html of a complete sweep folder (the lock held). A folder that an xbar-vp without the
+// sweep report started has a marker without it: the entry is added first, unless a file of that
+// name is there already, which xbar-vp did not write: it is kept and no report is written
+// (check_sweep_destination refuses such a folder; this covers a file made since).
+bool write_sweep_report(const fs::path& out, const SweepSpec& spec, const std::map<std::size_t, std::vector<std::string>>& rows) {
+    std::vector<std::string> own = own_entries(out);
+    if (std::find(own.begin(), own.end(), "report.html") == own.end()) {
+        std::error_code ec;
+        if (fs::exists(fs::symlink_status(out / "report.html", ec))) {
+            std::cerr << "xbar-vp: sweep: " << (out / "report.html").string() << " was not written by xbar-vp: it is kept "
+                      << "and the sweep's report is not written\n";
+            return false;
+        }
+        own.push_back("report.html");
+        mark_own_folder(out, "sweep", own);
+    }
+    write_file_atomically(out / "report.html", render_sweep_report(sweep_meta(spec), spec.columns(), row_list(rows)));
+    return true;
+}
+
+// The shard's failed points as results.csv has them, and, when every point of the sweep has a
+// row, the whole file sorted and report.html (the last shard of a shared folder writes them).
 void finish_folder(const SweepSpec& spec, const SweepOptions& o, Outcome& r) {
     SweepLock lock(o.out);
     const fs::path csv = fs::path(o.out) / "results.csv";
     const auto rows = read_results(csv, spec);
     r.failed.clear();
+    r.rows = rows.size();
     for (const auto& [id, row] : rows)
         if (id % o.shards == o.shard && row[1] != "0") r.failed.push_back({id, std::stoi(row[1])});
-    if (rows.size() == spec.points.size()) write_file_atomically(csv, render_results(spec.columns(), rows));
+    if (rows.size() == spec.points.size()) {
+        write_file_atomically(csv, render_results(spec.columns(), rows));
+        r.report = write_sweep_report(o.out, spec, rows);
+    }
 }
 
 void report(const SweepSpec& spec, const SweepOptions& o, const Outcome& r, int stop) {
     std::cout << "results: " << (fs::path(o.out) / "results.csv").string() << " (" << r.written << " row(s) written by this run)\n";
+    if (r.report) std::cout << "report: " << (fs::path(o.out) / "report.html").string() << "\n";
+    else if (r.rows < spec.points.size())
+        std::cout << "report: none yet (" << r.rows << " of " << spec.points.size() << " points have a row; report.html is "
+                  << "written when every point has one, or by merge)\n";
     if (!r.failed.empty()) {
         std::cout << r.failed.size() << " failed point(s) (exit code; log in points/<id>/log.txt):";
         for (const auto& [id, code] : r.failed) std::cout << " " << id << " (" << code << ")";
@@ -668,12 +711,13 @@ int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out) {
         print_problems(problems, missing);
         return 2;
     }
-    StagedOutput staged(out, "merge", "merge", {"results.csv", "sweep.json"});
+    StagedOutput staged(out, "merge", "merge", {"results.csv", "sweep.json", "report.html"});
     staged.write("results.csv", render_results(first.columns, rows));
     staged.write("sweep.json", first.doc.dump(2) + "\n");
+    staged.write("report.html", render_sweep_report(first.doc, first.columns, row_list(rows)));
     staged.commit();
     std::cout << "merged " << rows.size() << " of " << first.points << " points into " << (fs::path(out) / "results.csv").string()
-              << "\n";
+              << "\nreport: " << (fs::path(out) / "report.html").string() << "\n";
     return 0;
 }
 

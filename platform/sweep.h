@@ -1,8 +1,9 @@
 #pragma once
 // `xbar-vp sweep` and `xbar-vp merge`: a grid (and zip) over scenario fields, one supervised
-// process per point, rows in results.csv (RFC 4180, platform/csv.h), finished points skipped and
-// failed points retried on resume, deterministic shards for Slurm job arrays, and a merge that
-// validates every shard. The guarantees are listed in traces/README.md ("Sweeps, merge").
+// process per point, rows in results.csv (RFC 4180, platform/csv.h) and, once every point has a
+// row, report.html (platform/sweep_report.h); finished points skipped and failed points retried on
+// resume, deterministic shards for Slurm job arrays, and a merge that validates every shard. The
+// guarantees are listed in traces/README.md ("Sweeps, merge").
 #include <cstddef>
 #include <map>
 #include <string>
@@ -24,6 +25,8 @@ struct SweepSpec {
     std::string scenario;                 // base scenario (path resolved)
     nlohmann::json base;                  // its content
     std::vector<std::string> axes;        // pointers, grid axes first then zip axes
+    std::vector<std::vector<nlohmann::json>> values;  // each axis's values as the spec lists them
+    std::size_t grid_axes = 0;            // axes[0, grid_axes) are the grid, the rest the zip
     std::vector<SweepPoint> points;       // in deterministic order
     std::vector<std::string> metrics;     // summary.json pointers reported per point
     std::string hash;                     // of the canonical spec: base content, axes, points, metrics
@@ -56,7 +59,8 @@ struct SweepOptions {
 // 0 all points of the shard ok, 4 some failed, 130 interrupted (SIGINT / SIGTERM).
 int run_sweep(const SweepSpec& spec, const SweepOptions& o);
 
-// Combines the results.csv of shard folders into out/results.csv (rows sorted by point). Every
+// Combines the results.csv of shard folders into out/results.csv (rows sorted by point), with
+// sweep.json and report.html. Every
 // shard is checked against the first one's spec hash and header, every row for its column count
 // and point; missing, duplicate and corrupt points are listed on stderr with exit 2.
 int merge_sweeps(const std::vector<std::string>& dirs, const std::string& out);

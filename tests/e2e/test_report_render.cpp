@@ -235,3 +235,15 @@ TEST(Report, CompareReportRendersInChromium) {
     EXPECT_NE(html.find("\u00d7268 vs analog"), std::string::npos);
     render_and_check(browser, html, w, "compare", 3000, 3);
 }
+
+TEST(Report, SweepReportRendersInChromium) {
+    REQUIRE_CHROMIUM();
+    const auto w = e2e::scratch("report-sweep");
+    const auto r = e2e::xbar("sweep scenarios/sweeps/adc-sharing.json -j 2 --out '" + (w / "out").string() + "'", w);
+    ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+    const std::string html = e2e::slurp(w / "out" / "report.html");
+    for (const char* id : {"chart-energy-total_nj", "chart-cycle-tile0-latency_ns", "chart-area-tile0-periphery_um2"})
+        EXPECT_NE(html.find(std::string("<svg id=\"") + id + "\""), std::string::npos) << id;
+    // The series' markers (ramp and sar) are on screen; tall enough for every chart.
+    render_and_check(browser, html, w, "sweep", 5000, 2);
+}

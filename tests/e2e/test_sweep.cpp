@@ -15,6 +15,7 @@
 
 #include "e2e_util.h"
 #include "e2e_proc.h"
+#include "platform/csv.h"
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -112,6 +113,75 @@ TEST(Sweep, ThreeShardsAndMergeEqualOneSweep) {
     EXPECT_EQ(partial.exit_code, 2);
     EXPECT_NE(partial.err.find("missing points: 1 2 4 5"), std::string::npos) << partial.err;
     EXPECT_FALSE(std::filesystem::exists(w / "m2"));
+}
+
+// report.html: written by a sweep once every point has a row (not by a shard in its own
+// folder), rewritten with the same bytes when a finished sweep is started again, and written by
+// merge with the same bytes as the one-folder sweep; it lists every point with its parameters.
+TEST(Sweep, ReportHtmlOfASweepAndOfAMergeListsEveryPoint) {
+    const auto w = e2e::scratch("sweep-report");
+    fs::create_directories(w);
+    auto base = nlohmann::json::parse(e2e::slurp(fs::path(XBAR_SOURCE_DIR) / "scenarios/quickstart.json"));
+    base["firmware"]["vmm_count"] = 200;
+    base["firmware"]["mvm_count"] = 200;
+    std::ofstream(w / "base.json") << base.dump();
+    const nlohmann::json spec{{"name", "adc-seeds"}, {"scenario", "base.json"},
+                              {"grid", {{"/tile/adc/type", {"ramp", "sar"}}, {"/seed", {1, 2, 3}}}},
+                              {"metrics", {"/status", "/energy/total_nj", "/sim_time_ns"}}};
+    std::ofstream(w / "spec.json") << spec.dump();
+    const std::string sp = "'" + (w / "spec.json").string() + "'";
+    const auto full = w / "full";
+    const auto r = e2e::xbar("sweep " + sp + " -j 2 --out '" + full.string() + "'", w / "rf");
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("report: " + (full / "report.html").string()), std::string::npos) << r.out;
+    const std::string html = e2e::slurp(full / "report.html");
+    ASSERT_FALSE(html.empty());
+    EXPECT_NE(html.find("<h1>adc-seeds</h1>"), std::string::npos);
+    // Every point of results.csv is a row of the table with its status and parameter values (the
+    // axes in pointer order: /seed, /tile/adc/type).
+    const auto recs = xbar::platform::parse_csv(e2e::slurp(full / "results.csv"), "results.csv");
+    ASSERT_EQ(recs.size(), 7u);
+    EXPECT_EQ(recs[0].fields[2], "/seed");
+    for (std::size_t i = 1; i < recs.size(); ++i) {
+        const auto& f = recs[i].fields;
+        const std::string row = "<tr><td>" + f[0] + "</td><td class=\"st\">ok</td><td>" + f[2] + "</td><td class=\"cat\">" +
+                                f[3] + "</td>";
+        EXPECT_NE(html.find(row), std::string::npos) << row;
+    }
+    EXPECT_NE(html.find("<td>/seed</td><td>grid</td><td>1, 2, 3</td><td>3</td>"), std::string::npos);
+    EXPECT_NE(html.find("<td>/tile/adc/type</td><td>grid</td><td>ramp, sar</td><td>2</td>"), std::string::npos);
+    for (const char* chart : {"<svg id=\"chart-energy-total_nj\"", "<svg id=\"chart-sim_time_ns\""})
+        EXPECT_NE(html.find(chart), std::string::npos) << chart;
+    EXPECT_NE(html.find("<title>type=sar</title>"), std::string::npos);
+    // The folder's marker lists it (--force and the output contract cover it); sweep.json has the grid.
+    const auto marker = nlohmann::json::parse(e2e::slurp(full / ".xbar-vp-output"));
+    EXPECT_NE(std::find(marker["entries"].begin(), marker["entries"].end(), "report.html"), marker["entries"].end());
+    const auto meta = nlohmann::json::parse(e2e::slurp(full / "sweep.json"));
+    EXPECT_EQ(meta["grid"][0]["axis"], "/seed");
+    EXPECT_EQ(meta["grid"][1]["values"], nlohmann::json({"ramp", "sar"}));
+    // Nothing left to run: the report is written again, byte for byte.
+    const auto again = e2e::xbar("sweep " + sp + " --out '" + full.string() + "'", w / "ra");
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("0 to run, 6 already done"), std::string::npos) << again.out;
+    EXPECT_EQ(e2e::slurp(full / "report.html"), html);
+    // A shard in its own folder is incomplete: no report, and the console says when there is one.
+    std::string dirs;
+    for (int i = 0; i < 2; ++i) {
+        const auto d = w / ("shard" + std::to_string(i));
+        const auto s = e2e::xbar("sweep " + sp + " --shard " + std::to_string(i) + "/2 --out '" + d.string() + "'",
+                                 w / ("r" + std::to_string(i)));
+        ASSERT_EQ(s.exit_code, 0) << s.err;
+        EXPECT_FALSE(fs::exists(d / "report.html"));
+        EXPECT_NE(s.out.find("report: none yet (3 of 6 points have a row"), std::string::npos) << s.out;
+        dirs += " '" + d.string() + "'";
+    }
+    // merge writes it: the same rows and spec give the same bytes.
+    const auto m = e2e::xbar("merge" + dirs + " --out '" + (w / "merged").string() + "'", w / "rm");
+    ASSERT_EQ(m.exit_code, 0) << m.out << m.err;
+    EXPECT_NE(m.out.find("report: " + (w / "merged" / "report.html").string()), std::string::npos) << m.out;
+    EXPECT_EQ(e2e::slurp(w / "merged" / "report.html"), html);
+    const auto mm = nlohmann::json::parse(e2e::slurp(w / "merged" / ".xbar-vp-output"));
+    EXPECT_NE(std::find(mm["entries"].begin(), mm["entries"].end(), "report.html"), mm["entries"].end());
 }
 
 TEST(Sweep, BadSpecsAreInputErrors) {

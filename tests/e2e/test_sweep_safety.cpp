@@ -110,6 +110,9 @@ TEST(SweepSafety, FailedPointIsReportedAndRetriedOnResume) {
     auto rows = rows_of(out / "results.csv");
     ASSERT_EQ(rows.size(), 4u);
     EXPECT_NE(rows[3][1], "0");
+    // The sweep is complete (every point has a row): its report lists the failed point as such.
+    EXPECT_NE(e2e::slurp(out / "report.html").find("<tr class=\"failed\"><td>3</td><td class=\"st\">failed"),
+              std::string::npos);
     // --no-retry-failed keeps it.
     const auto r2 = sweep(spec, out, w / "r2", "--no-retry-failed");
     EXPECT_EQ(r2.exit_code, 4);
@@ -123,6 +126,68 @@ TEST(SweepSafety, FailedPointIsReportedAndRetriedOnResume) {
     ASSERT_EQ(rows.size(), 4u);
     EXPECT_EQ(rows[3][1], "0");
     EXPECT_EQ(rows[3][3], "ok");
+    const std::string html = e2e::slurp(out / "report.html");
+    EXPECT_EQ(html.find("<tr class=\"failed\">"), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"ok\">4 ok</span>"), std::string::npos);
+}
+
+// A sweep or merge folder of an xbar-vp from before report.html has a marker without it: the
+// sweep that completes such a folder adds it, but a report.html the user put there is never
+// replaced (exit 2, like any user file of a name the result writes). merge reads the older
+// sweep.json (no grid or zip) too.
+TEST(SweepSafety, ReportHtmlInOlderFoldersAndUserFilesOfThatName) {
+    const auto w = e2e::scratch("sweep-report-old");
+    const auto spec = write_spec(w, 4, 200);
+    auto make_old = [](const fs::path& dir) {  // what an xbar-vp without the sweep report wrote
+        auto m = json::parse(e2e::slurp(dir / ".xbar-vp-output"));
+        json entries = json::array();
+        for (const auto& e : m["entries"])
+            if (e != "report.html") entries.push_back(e);
+        m["entries"] = entries;
+        std::ofstream(dir / ".xbar-vp-output", std::ios::trunc) << m.dump(1);
+        auto meta = json::parse(e2e::slurp(dir / "sweep.json"));
+        meta.erase("grid");
+        meta.erase("zip");
+        std::ofstream(dir / "sweep.json", std::ios::trunc) << meta.dump(2) << "\n";
+    };
+    const auto out = w / "out", mine = w / "mine";
+    ASSERT_EQ(sweep(spec, out, w / "r0", "--shard 0/2").exit_code, 0);
+    EXPECT_FALSE(fs::exists(out / "report.html"));
+    make_old(out);
+    fs::copy(out, mine, fs::copy_options::recursive);
+    std::ofstream(mine / "report.html") << "my report";
+    const auto refused = sweep(spec, mine, w / "r1", "--shard 1/2");
+    EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
+    EXPECT_NE(refused.err.find("report.html was not written by xbar-vp"), std::string::npos) << refused.err;
+    EXPECT_EQ(e2e::slurp(mine / "report.html"), "my report");
+    EXPECT_EQ(rows_of(mine / "results.csv").size(), 2u);
+    // Without a file in the way, the older folder is completed and gets its report, listed.
+    const auto done = sweep(spec, out, w / "r2", "--shard 1/2");
+    ASSERT_EQ(done.exit_code, 0) << done.out << done.err;
+    const std::string html = e2e::slurp(out / "report.html");
+    for (int id = 0; id < 4; ++id) EXPECT_NE(html.find("<tr><td>" + std::to_string(id) + "</td>"), std::string::npos) << id;
+    const auto entries = json::parse(e2e::slurp(out / ".xbar-vp-output"))["entries"];
+    EXPECT_NE(std::find(entries.begin(), entries.end(), "report.html"), entries.end());
+    // --force deletes it with the rest of the sweep; the user's files stay.
+    std::ofstream(out / "notes.txt") << "mine";
+    ASSERT_EQ(sweep(spec, out, w / "r3", "--force --shard 0/2").exit_code, 0);
+    EXPECT_FALSE(fs::exists(out / "report.html"));
+    EXPECT_EQ(e2e::slurp(out / "notes.txt"), "mine");
+    // merge of shards with an older sweep.json: the values come from the rows.
+    ASSERT_EQ(sweep(spec, w / "s1", w / "r4", "--shard 1/2").exit_code, 0);
+    make_old(out);
+    make_old(w / "s1");
+    const auto m = e2e::xbar("merge " + q(out) + " " + q(w / "s1") + " --out " + q(w / "m"), w / "rm");
+    ASSERT_EQ(m.exit_code, 0) << m.err;
+    EXPECT_NE(e2e::slurp(w / "m" / "report.html").find("<td>/seed</td><td>grid</td><td>1, 2, 3, 4</td><td>4</td>"),
+              std::string::npos);
+    // A merge folder whose report.html is the user's (its marker does not list it): exit 2, kept.
+    make_old(w / "m");
+    std::ofstream(w / "m" / "report.html", std::ios::trunc) << "my merge notes";
+    const auto m2 = e2e::xbar("merge " + q(out) + " " + q(w / "s1") + " --out " + q(w / "m"), w / "rm2");
+    EXPECT_EQ(m2.exit_code, 2) << m2.err;
+    EXPECT_NE(m2.err.find("report.html was not written by xbar-vp"), std::string::npos) << m2.err;
+    EXPECT_EQ(e2e::slurp(w / "m" / "report.html"), "my merge notes");
 }
 
 class SweepSignal : public ::testing::TestWithParam<int> {};
@@ -166,6 +231,7 @@ TEST(SweepSafety, CellsAreQuotedCsvAndRoundTrip) {
     ASSERT_EQ(sweep(spec, w / "out", w / "r").exit_code, 0);
     const auto rows = rows_of(w / "out" / "results.csv");
     ASSERT_EQ(rows.size(), 2u);
+    EXPECT_NE(e2e::slurp(w / "out" / "report.html").find("<h1>odd, &quot;quoted&quot; name</h1>"), std::string::npos);
     for (const auto& [id, row] : rows) {
         ASSERT_EQ(row.size(), 6u);
         const auto sum = e2e::summary(w / "out" / "points" / std::to_string(id) / "run");

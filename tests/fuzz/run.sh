@@ -18,7 +18,7 @@ clang++ "${flags[@]}" -DXBAR_TECHNOLOGY_DIR="\"$root/technologies\"" "$root/test
     "${platform[@]}" "${device[@]}" -lz -o "$out/scenario_fuzzer"
 clang++ "${flags[@]}" "$root/tests/fuzz/lut_fuzzer.cpp" "${device[@]}" -lz -o "$out/lut_fuzzer"
 sweep_src=("${platform[@]}")
-for f in sweep supervisor csv output_dir; do sweep_src+=("$root/platform/$f.cpp"); done
+for f in sweep sweep_report report_html supervisor csv output_dir; do sweep_src+=("$root/platform/$f.cpp"); done
 clang++ "${flags[@]}" -DXBAR_TECHNOLOGY_DIR="\"$root/technologies\"" "$root/tests/fuzz/sweep_fuzzer.cpp" \
     "${sweep_src[@]}" "${device[@]}" -lz \
     -o "$out/sweep_fuzzer"

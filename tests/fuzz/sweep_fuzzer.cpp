@@ -2,7 +2,8 @@
 //   'S' + text: a sweep spec (the one JSON reader, then the spec checks over a fixed base
 //               scenario): either a spec or a ScenarioError, never a crash or a hang.
 //   else + text: a shard's results.csv checked against a fixed header; when it passes, writing
-//               its rows back must give the same bytes (the writer and the reader agree).
+//               its rows back must give the same bytes (the writer and the reader agree), and
+//               the sweep report of those rows renders with every cell escaped.
 // Built by tests/fuzz/run.sh.
 #include <cstddef>
 #include <cstdint>
@@ -12,6 +13,7 @@
 #include "platform/json_input.h"
 #include "platform/scenario.h"
 #include "platform/sweep.h"
+#include "platform/sweep_report.h"
 
 namespace {
 
@@ -46,6 +48,14 @@ void fuzz_rows(const std::string& text) {
     if (a.size() != rows.size() + 1) __builtin_trap();
     for (std::size_t i = 1; i < a.size(); ++i)
         if (rows.at(std::stoul(a[i].fields[0])) != a[i].fields) __builtin_trap();
+    // The sweep report renders whatever rows pass (a results.csv edited by hand), and no cell
+    // reaches the page as markup.
+    static const json doc = json::parse(R"({"name": "fuzz", "axes": ["/seed"], "points": 8,
+        "grid": [{"axis": "/seed", "values": [1, 2, 3]}], "zip": [], "base": {"name": "fuzz"}})");
+    std::vector<std::vector<std::string>> list;
+    for (const auto& [id, row] : rows) list.push_back(row);
+    const std::string html = xbar::platform::render_sweep_report(doc, header, list);
+    if (html.find("</html>\n") != html.size() - 8 || html.find("<script") != std::string::npos) __builtin_trap();
 }
 
 }  // namespace
