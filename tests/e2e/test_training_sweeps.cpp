@@ -1,5 +1,5 @@
 // Device-sensitivity checks of the reference (IJCNN 2016 via M18 §3.4 / T16), mini-batch, a layer
-// split over two tiles, and one Fashion-MNIST epoch. Variations are written as temporary
+// split over two tiles (also wrapping round them), and one Fashion-MNIST epoch. Variations are written as temporary
 // scenarios derived from the committed presets (traces off to keep the suite fast).
 #include <cmath>
 #include <map>
@@ -84,6 +84,29 @@ TEST(TrainingSweeps, LayersSplitOverTwoTilesTrainLikeOneTile) {
         EXPECT_EQ(n["mvm"], 10 * 3823.0) << tile;
         EXPECT_EQ(n["opu"], 10 * 3823.0 * 2) << tile;
     }
+}
+
+// Tiles of 24 and 80 rows: the 65 x 36 hidden layer fills the second tile, and the 37 x 10 output
+// layer only fits in three parts, round robin tile0, tile1, tile0. The two parts on tile0 cannot
+// be in flight together: firmware finishes the first before it issues the second (it used to
+// issue both, and the second command's interrupt never came).
+TEST(TrainingSweeps, ALayerWrappingRoundTheTilesRunsItsPartsOnOneTileInTurn) {
+    json s = preset("digits-two-tile-split");
+    s["tile"]["rows"] = 128;
+    s["tile"]["cols"] = 128;
+    s["platform"]["tiles"] = json::array({{{"rows", 24}}, {{"rows", 80}}});
+    s["firmware"]["epochs"] = 1;
+    s["firmware"]["train_limit"] = 300;
+    s["firmware"]["test_limit"] = 100;
+    const json r = run(s, "wrap");
+    EXPECT_EQ(r["status"], "ok") << r["firmware"]["error"];
+    EXPECT_EQ(r["firmware"]["metrics"]["layer0.parts"], 1.0);
+    EXPECT_EQ(r["firmware"]["metrics"]["layer1.parts"], 3.0);
+    std::map<std::string, double> vmm;
+    for (const auto& k : r["kernels"])
+        if (k["kernel"] == "vmm") vmm[k["tile"].get<std::string>()] = k["count"].get<double>();
+    EXPECT_EQ(vmm["tile0"], 2 * 400.0);      // two parts of the output layer per sample
+    EXPECT_EQ(vmm["tile1"], 2 * 400.0);      // the hidden layer and one part of the output layer
 }
 
 TEST(TrainingSweeps, FashionMnistOneEpoch) {
