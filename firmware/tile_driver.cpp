@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "models/tile/regmap.h"
 
@@ -28,8 +29,9 @@ const char* error_name(std::uint32_t e) {
 }
 }  // namespace
 
-TileDriver::TileDriver(Hal& hal, std::uint64_t base, unsigned irq_line, std::string name)
-    : m_hal(hal), m_base(base), m_irq(irq_line), m_name(std::move(name)) {}
+TileDriver::TileDriver(Hal& hal, std::uint64_t base, unsigned irq_line, std::string name, unsigned core)
+    : m_hal(hal), m_base(base), m_irq(irq_line), m_name(std::move(name)), m_core(core),
+      m_shadow(std::make_shared<Shadow>()) {}
 
 void TileDriver::probe() {
     const std::uint32_t id = m_hal.read32(reg(rm::ID));
@@ -46,14 +48,47 @@ void TileDriver::probe() {
     m_bits_out = (bits >> 8) & 0xFF;
     m_bits_x = (bits >> 16) & 0xFF;
     m_bits_delta = (bits >> 24) & 0xFF;
+    m_cores = m_hal.read32(reg(rm::CORES));
+    m_in_buf_bytes = m_hal.read32(reg(rm::IN_BUF_BYTES));
+    m_out_buf_bytes = m_hal.read32(reg(rm::OUT_BUF_BYTES));
+    char buf[200];
+    if (m_cores < 1 || m_cores > rm::kMaxCores || !m_in_buf_bytes ||
+        m_in_buf_bytes > rm::kBufBytes || !m_out_buf_bytes || m_out_buf_bytes > rm::kBufBytes) {
+        std::snprintf(buf, sizeof buf, "%s: CORES = %u, IN_BUF_BYTES = %u, OUT_BUF_BYTES = %u (expected 1..%u cores, "
+                      "buffers of 1..%llu bytes)", m_name.c_str(), m_cores, m_in_buf_bytes, m_out_buf_bytes,
+                      rm::kMaxCores, static_cast<unsigned long long>(rm::kBufBytes));
+        throw DeviceError(buf);
+    }
+    if (m_core >= m_cores) {
+        std::snprintf(buf, sizeof buf, "%s: no core %u (CORES = %u)", m_name.c_str(), m_core, m_cores);
+        throw DeviceError(buf);
+    }
     m_hal.write32(reg(rm::IRQ_ENABLE), rm::IRQ_CMD_DONE);
 }
 
+TileDriver TileDriver::for_core(unsigned core) const {
+    if (core >= m_cores) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "%s: no core %u (CORES = %u)", m_name.c_str(), core, m_cores);
+        throw DeviceError(buf);
+    }
+    TileDriver d = *this;
+    d.m_core = core;
+    d.m_name = m_name + ".core" + std::to_string(core);
+    d.m_last_cmd = 0;
+    return d;
+}
+
+std::uint64_t TileDriver::reg(std::uint64_t off) const {
+    return m_base + (rm::is_per_core(off) ? rm::core_reg(m_core, off) : off);
+}
+
 void TileDriver::set(std::uint64_t off, std::uint32_t v) {
-    const std::size_t k = off / 4;
-    if (k < 64 && m_known[k] && m_shadow[k] == v) return;
+    const std::size_t k = (reg(off) - m_base) / 4;
+    Shadow& s = *m_shadow;
+    if (k < Shadow::kWords && s.known[k] && s.value[k] == v) return;
     m_hal.write32(reg(off), v);
-    if (k < 64) m_shadow[k] = v, m_known[k] = true;
+    if (k < Shadow::kWords) s.value[k] = v, s.known[k] = true;
 }
 
 void TileDriver::set_region(int rows, int cols, int row0, int col0) {
@@ -104,17 +139,58 @@ void TileDriver::issue(std::uint32_t command) {
     m_hal.write32(reg(rm::CMD), command);
 }
 
+// Waiting for a command: the protocol.
+//
+// The tile has one interrupt line, high while IRQ_STATUS & IRQ_ENABLE is nonzero (a level, not an
+// edge); every command that finishes, on any core, sets IRQ_STATUS.CMD_DONE, and firmware clears it
+// by writing 1. Each core has its own STATUS: BUSY from the CMD write until the command finishes,
+// then DONE (and ERROR). Firmware is one thread: "waiters" are wait_done() calls that follow each
+// other, one per issued command, in any order.
+//
+// One core on the tile (the single-core firmware's sequence, access for access): wait for the
+// line, read STATUS, clear CMD_DONE. With one command in flight the line can only mean that one.
+//
+// Several cores: CMD_DONE does not say which core finished, and one waiter's clear may swallow the
+// completion of a core another waiter has not come to yet. So the waiter trusts only its own core's
+// STATUS and uses the line only to sleep:
+//
+//     loop { s = STATUS[core]; if !(s & BUSY) break; wait for the line; IRQ_STATUS = CMD_DONE; }
+//
+// It never sleeps on a finished core: STATUS is read before every wait, and a core that finishes
+// after that read sets CMD_DONE after this waiter's last clear (the clear comes before the read), so
+// the line is high and the wait returns. A clear can only hide completions whose cores' STATUS
+// already says DONE, which their waiters read before sleeping. A completion no waiter slept on
+// leaves CMD_DONE set: the next waiter of the tile takes one extra round (wait returns at once,
+// clear, STATUS), nothing worse. CORE_DONE is not needed (each core's STATUS says the same) and is
+// left to code that dispatches on it: it does not drive the line.
 void TileDriver::wait_done() {
+    if (m_cores <= 1) return wait_done_single();
+    const std::uint32_t status = wait_done_shared();
+    if (status & rm::ST_ERROR) fail(status);
+}
+
+void TileDriver::wait_done_single() {
     m_hal.wait_irq(m_irq);
     const std::uint32_t status = m_hal.read32(reg(rm::STATUS));
     m_hal.write32(reg(rm::IRQ_STATUS), rm::IRQ_CMD_DONE);
-    if (status & rm::ST_ERROR) {
-        const std::uint32_t e = m_hal.read32(reg(rm::ERROR_CODE));
-        char buf[200];
-        std::snprintf(buf, sizeof buf, "%s: command %u failed: STATUS=0x%x ERROR_CODE=%u (%s)", m_name.c_str(),
-                      m_last_cmd, status, e, error_name(e));
-        throw DeviceError(buf);
+    if (status & rm::ST_ERROR) fail(status);
+}
+
+std::uint32_t TileDriver::wait_done_shared() {
+    for (;;) {
+        const std::uint32_t status = m_hal.read32(reg(rm::STATUS));
+        if (!(status & rm::ST_BUSY)) return status;
+        m_hal.wait_irq(m_irq);
+        m_hal.write32(reg(rm::IRQ_STATUS), rm::IRQ_CMD_DONE);
     }
+}
+
+void TileDriver::fail(std::uint32_t status) {
+    const std::uint32_t e = m_hal.read32(reg(rm::ERROR_CODE));
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "%s: command %u failed: STATUS=0x%x ERROR_CODE=%u (%s)", m_name.c_str(),
+                  m_last_cmd, status, e, error_name(e));
+    throw DeviceError(buf);
 }
 
 void TileDriver::start_vmm(std::uint32_t in_off, std::uint32_t out_off, float fs) {

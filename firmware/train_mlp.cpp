@@ -2,18 +2,20 @@
 // sample order, so every accuracy comes with its float reference. Firmware touches the tiles only
 // through registers, buffers and interrupts.
 //
-// Placement: each layer's weight matrix ((n_in + 1) x n_out, bias row last) is cut into as few
-// row chunks ("parts") as fit, each placed as a block of some tile's array (blocks go down the
-// diagonal of each tile, round robin over the tiles). The parts of a layer run concurrently:
-// firmware issues the command to every tile, then waits for each interrupt. Forward partial sums
-// are combined digitally before the activation; deltas and activations are copied between tiles
-// when the producer and the consumer differ.
+// Placement (mlp_placement.h): each layer's weight matrix ((n_in + 1) x n_out, bias row last) is cut
+// into as few row chunks ("parts") as fit, each placed as a block of one crossbar core of one tile
+// (blocks go down the diagonal of each core's array, round robin over the cores, core-major: see
+// probe_units). The parts of a layer run concurrently: firmware issues the command to every part's
+// core, then waits for each (cores of one tile share its interrupt line and its buffers). Forward
+// partial sums are combined digitally before the activation; deltas and activations are copied
+// between tiles when the producer and the consumer do not share buffers.
 #include <algorithm>
 #include <cmath>
 #include <optional>
 #include <vector>
 
 #include "firmware/codes.h"
+#include "firmware/mlp_placement.h"
 #include "firmware/programs.h"
 #include "firmware/tile_driver.h"
 #include "models/tile/regmap.h"
@@ -44,42 +46,52 @@ double dact(std::uint32_t a, double v) {
     }
 }
 
-// One tile's free space: blocks go down the diagonal; buffers are bump-allocated.
-struct TileSpace {
-    int rows, cols, row_cursor = 0, col_cursor = 0;
-    std::uint32_t in = 0, out = 0, deriv = 0;
-    std::uint32_t take_in(std::uint32_t n) { const auto o = in; in += n; return o; }
-    std::uint32_t take_out(std::uint32_t n) { const auto o = out; out += n; return o; }
+// The tiles' drivers, one per placement unit (a core of a tile), and what placement needs to know.
+struct Units {
+    std::vector<TileDriver> drv;        // indexed like `units`
+    std::vector<mlp::Unit> units;
+    std::vector<mlp::TileBuffers> buffers;  // per physical tile
+    std::vector<int> tile_unit;         // per physical tile: a unit of it (for buffer accesses)
 };
 
-struct Part {
-    int tile;
-    int r_begin, r_end;  // rows of the layer matrix (row n_in is the bias)
-    int row0, col0;      // block position in the tile's array
-    std::uint32_t in_off, y_off, z_off, d8_off, d4_off;
-};
-
-struct LayerPlan {
-    int n_in, n_out;
-    std::vector<Part> parts;
-    int act_tile;              // where the digital unit activates and scales deltas
-    std::uint32_t y_sum_off;   // act tile OUT_BUF: combined forward codes (== parts[0].y_off if one part there)
-    std::uint32_t act_off;     // act tile IN_BUF: activations produced for the next layer (or the output)
-    std::uint32_t err_off;     // act tile OUT_BUF: error / backpropagated codes for scale-by-derivative
-    std::uint32_t d8_off, d4_off;  // act tile IN_BUF: normalized deltas
-    std::uint32_t deriv_off;
-};
+// Probes every tile and lists its cores as placement units in the round-robin order, core-major:
+// core 0 of every tile, then core 1 of every tile, and so on. Why: the k-th unit the round robin
+// visits is on tile k mod T, as with one core per tile, so parts land on the tiles they land on with
+// single-core tiles (while the unit tried first has room) and more cores per tile only spread them
+// over that tile's cores; a split layer's parts go to different tiles first, each with its own
+// buffers, digital unit and bus port, which cores of one tile share; and a mixed platform keeps
+// each layer on the kind of tile it was built for. Tile-major (a tile's cores first) would save
+// copies between tiles (consecutive one-part layers on one tile hand their vectors over in place),
+// but would pile a split layer's parts onto one tile's buffers and move layers between tile kinds.
+Units probe_units(Hal& hal, const BootInfo& boot) {
+    Units u;
+    const int T = int(boot.tile_base.size());
+    std::vector<TileDriver> core0;
+    for (int k = 0; k < T; ++k) {
+        core0.emplace_back(hal, boot.tile_base[k], boot.tile_irq[k], "tile" + std::to_string(k));
+        core0.back().probe();
+        u.buffers.push_back({core0.back().in_buf_bytes(), core0.back().out_buf_bytes()});
+        u.tile_unit.push_back(k);
+    }
+    unsigned max_cores = 0;
+    for (const auto& t : core0) max_cores = std::max(max_cores, t.cores());
+    for (unsigned c = 0; c < max_cores; ++c)
+        for (int k = 0; k < T; ++k) {
+            if (c >= core0[k].cores()) continue;
+            u.drv.push_back(c == 0 ? core0[k] : core0[k].for_core(c));
+            u.units.push_back({k, c, core0[k].rows(), core0[k].cols()});
+        }
+    return u;
+}
 
 }  // namespace
 
 Report train_mlp(Hal& hal, const BootInfo& boot) {
     Report rep;
     if (boot.tile_base.empty()) throw DeviceError("train_mlp: the platform has no tile");
-    const int T = int(boot.tile_base.size());
-    std::vector<TileDriver> tiles;
-    for (int k = 0; k < T; ++k) tiles.emplace_back(hal, boot.tile_base[k], boot.tile_irq[k], "tile" + std::to_string(k));
-    for (auto& t : tiles) t.probe();
-    TileDriver& t0 = tiles[0];
+    Units U = probe_units(hal, boot);
+    std::vector<TileDriver>& drv = U.drv;
+    TileDriver& t0 = drv[0];
     const int mi = code_max(t0.bits_in()), mo = code_max(t0.bits_out());
     const int L = int(boot.layers.size()) - 1;
     std::vector<std::uint32_t> a_code(L, act_code(boot.activation));
@@ -95,77 +107,8 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     if (const auto lim = std::uint64_t(boot.arg("train_limit", 0)); lim) n_train = std::min(n_train, lim);
     if (const auto lim = std::uint64_t(boot.arg("test_limit", 0)); lim) n_test = std::min(n_test, lim);
 
-    // ---- placement -------------------------------------------------------------------------
-    std::vector<TileSpace> space;
-    for (auto& t : tiles) space.push_back({t.rows(), t.cols()});
-    std::vector<LayerPlan> plan(L);
-    int next_tile = 0;
-    for (int l = 0; l < L; ++l) {
-        LayerPlan& lp = plan[l];
-        lp.n_in = boot.layers[l];
-        lp.n_out = boot.layers[l + 1];
-        const int rows = lp.n_in + 1;
-        bool placed = false;
-        for (int p = 1; p <= rows && !placed; ++p) {  // fewest parts that fit
-            const int chunk = (rows + p - 1) / p;
-            std::vector<Part> parts;
-            std::vector<TileSpace> trial = space;
-            int tile = next_tile;
-            for (int begin = 0; begin < rows;) {
-                const int n = std::min(chunk, rows - begin);
-                int found = -1;
-                for (int k = 0; k < T && found < 0; ++k) {
-                    const int c = (tile + k) % T;
-                    if (trial[c].rows - trial[c].row_cursor >= n && trial[c].cols - trial[c].col_cursor >= lp.n_out) found = c;
-                }
-                if (found < 0) break;
-                parts.push_back({found, begin, begin + n, trial[found].row_cursor, trial[found].col_cursor, 0, 0, 0, 0, 0});
-                trial[found].row_cursor += n;
-                trial[found].col_cursor += lp.n_out;
-                tile = (found + 1) % T;
-                begin += n;
-            }
-            if (parts.empty() || parts.back().r_end != rows) continue;
-            space = trial;
-            lp.parts = parts;
-            next_tile = tile;
-            placed = true;
-        }
-        if (!placed)
-            throw DeviceError("train_mlp: layer " + std::to_string(l) + " (" + std::to_string(rows) + "x" +
-                              std::to_string(lp.n_out) + ") does not fit in the tiles' remaining arrays");
-    }
-    // Buffers. The previous layer's activations are written straight into a part's input when
-    // that part is alone on the producing tile; otherwise they are copied.
-    for (int l = 0; l < L; ++l) {
-        LayerPlan& lp = plan[l];
-        for (auto& pt : lp.parts) {
-            TileSpace& s = space[pt.tile];
-            pt.in_off = s.take_in(std::uint32_t(pt.r_end - pt.r_begin));
-            pt.y_off = s.take_out(std::uint32_t(lp.n_out));
-            pt.z_off = s.take_out(std::uint32_t(pt.r_end - pt.r_begin));
-            pt.d8_off = s.take_in(std::uint32_t(lp.n_out));
-            pt.d4_off = s.take_in(std::uint32_t(lp.n_out));
-        }
-        lp.act_tile = lp.parts[0].tile;
-        TileSpace& s = space[lp.act_tile];
-        lp.y_sum_off = lp.parts.size() == 1 ? lp.parts[0].y_off : s.take_out(std::uint32_t(lp.n_out));
-        lp.err_off = s.take_out(std::uint32_t(lp.n_out));
-        lp.d8_off = lp.parts[0].d8_off;
-        lp.d4_off = lp.parts[0].d4_off;
-        lp.deriv_off = s.deriv;
-        s.deriv += std::uint32_t(lp.n_out);
-    }
-    for (int l = 1; l < L; ++l)  // one part on the tile below: its MVM output feeds the digital unit directly
-        if (plan[l].parts.size() == 1 && plan[l].parts[0].tile == plan[l - 1].act_tile)
-            plan[l - 1].err_off = plan[l].parts[0].z_off;
-    for (int l = 0; l < L; ++l) {
-        LayerPlan& lp = plan[l];
-        const bool direct = l + 1 < L && plan[l + 1].parts.size() == 1 && plan[l + 1].parts[0].tile == lp.act_tile;
-        lp.act_off = direct ? plan[l + 1].parts[0].in_off : space[lp.act_tile].take_in(std::uint32_t(lp.n_out));
-    }
-    for (const auto& s : space)
-        if (s.in > 0x10000 || s.out > 0x10000) throw DeviceError("train_mlp: the layers' vectors exceed a tile's 64 KiB buffers");
+    const mlp::Placement placement = mlp::place(boot.layers, U.units, U.buffers);
+    const std::vector<mlp::LayerPlan>& plan = placement.layers;
 
     // ---- seeded initial weights, programmed with the serial-write command -------------------
     FwRandom rng(boot.seed);
@@ -173,7 +116,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     {
         Phase p(hal, "program weights");
         for (int l = 0; l < L; ++l) {
-            LayerPlan& lp = plan[l];
+            const mlp::LayerPlan& lp = plan[l];
             const int rows = lp.n_in + 1;
             std::vector<float> w(std::size_t(rows) * lp.n_out);
             const double s = init / std::sqrt(double(rows));
@@ -181,7 +124,7 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
             hal.compute(2 * w.size());  // a random draw and a scale per weight
             fw_w[l].assign(w.begin(), w.end());
             for (auto& pt : lp.parts) {
-                TileDriver& t = tiles[pt.tile];
+                TileDriver& t = drv[pt.unit];
                 hal.write_block(boot.dram_base, &w[std::size_t(pt.r_begin) * lp.n_out],
                                 std::size_t(pt.r_end - pt.r_begin) * lp.n_out * sizeof(float));
                 t.set_region(pt.r_end - pt.r_begin, lp.n_out, pt.row0, pt.col0);
@@ -206,21 +149,37 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
         hal.compute(std::uint64_t(boot.dim));
         return int(record[boot.dim]);
     };
-    // Layer l's input rows [0, n_in) from IN_BUF codes `src` on tile `from` (or from host codes).
+    // Layer l's input rows [0, n_in) from IN_BUF codes `src` on physical tile `from` (or from host codes).
     auto feed_inputs = [&](int l, int from, std::uint32_t src_off, const std::int8_t* host) {
         for (const auto& pt : plan[l].parts) {
             const int n = std::min(pt.r_end, plan[l].n_in) - pt.r_begin;
             if (n <= 0) continue;
             if (host) {
-                tiles[pt.tile].write_input(pt.in_off, host + pt.r_begin, std::size_t(n));
+                drv[pt.unit].write_input(pt.in_off, host + pt.r_begin, std::size_t(n));
             } else if (!(pt.tile == from && pt.in_off == src_off + std::uint32_t(pt.r_begin))) {
-                tiles[from].read_input(src_off + std::uint32_t(pt.r_begin), buf.data(), std::size_t(n));
-                tiles[pt.tile].write_input(pt.in_off, buf.data(), std::size_t(n));
+                drv[U.tile_unit[from]].read_input(src_off + std::uint32_t(pt.r_begin), buf.data(), std::size_t(n));
+                drv[pt.unit].write_input(pt.in_off, buf.data(), std::size_t(n));
             }
         }
     };
-    auto set_part = [&](const LayerPlan& lp, const Part& pt) {
-        tiles[pt.tile].set_region(pt.r_end - pt.r_begin, lp.n_out, pt.row0, pt.col0);
+    auto set_part = [&](const mlp::LayerPlan& lp, const mlp::Part& pt) {
+        drv[pt.unit].set_region(pt.r_end - pt.r_begin, lp.n_out, pt.row0, pt.col0);
+    };
+    // One command on every part of a layer at once: issue all (`start` on the part's core), then wait
+    // for each, so parts on different cores and tiles overlap. A core holding two parts of the layer
+    // (the round robin went round the units) finishes the first before the second is issued.
+    auto run_parts = [&](const mlp::LayerPlan& lp, auto start) {
+        std::vector<int> in_flight;  // units, in issue order
+        for (const auto& pt : lp.parts) {
+            if (const auto it = std::find(in_flight.begin(), in_flight.end(), pt.unit); it != in_flight.end()) {
+                drv[pt.unit].wait_done();
+                in_flight.erase(it);
+            }
+            set_part(lp, pt);
+            start(drv[pt.unit], pt);
+            in_flight.push_back(pt.unit);
+        }
+        for (const int u : in_flight) drv[u].wait_done();
     };
     std::vector<std::int8_t> xcodes(boot.dim);
 
@@ -231,30 +190,26 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
         feed_inputs(0, -1, 0, xcodes.data());
         const bool layer_phases = boot.arg("trace_detail", 0) != 0;
         for (int l = 0; l < L; ++l) {
-            LayerPlan& lp = plan[l];
+            const mlp::LayerPlan& lp = plan[l];
             std::optional<Phase> ph;
             if (layer_phases) ph.emplace(hal, "forward layer " + std::to_string(l));
-            for (const auto& pt : lp.parts) {  // all parts at once
-                set_part(lp, pt);
-                tiles[pt.tile].start_vmm(pt.in_off, pt.y_off, fs_fwd);
-            }
-            for (const auto& pt : lp.parts) tiles[pt.tile].wait_done();
+            run_parts(lp, [&](TileDriver& t, const mlp::Part& pt) { t.start_vmm(pt.in_off, pt.y_off, fs_fwd); });
             if (lp.parts.size() > 1) {  // combine partial sums digitally
                 std::vector<double> sum(lp.n_out, 0.0);
                 for (const auto& pt : lp.parts) {
-                    tiles[pt.tile].read_output(pt.y_off, buf.data(), std::size_t(lp.n_out));
+                    drv[pt.unit].read_output(pt.y_off, buf.data(), std::size_t(lp.n_out));
                     for (int j = 0; j < lp.n_out; ++j) sum[j] += buf[j] * double(fs_fwd) / mo;
                 }
                 for (int j = 0; j < lp.n_out; ++j) buf[j] = to_code(sum[j] / fs_fwd, t0.bits_out());
                 hal.compute(std::uint64_t(lp.n_out) * (2 * lp.parts.size() + 2));  // scale-add per part, scale + round
-                tiles[lp.act_tile].write_output(lp.y_sum_off, buf.data(), std::size_t(lp.n_out));
+                drv[lp.act_unit].write_output(lp.y_sum_off, buf.data(), std::size_t(lp.n_out));
             }
-            tiles[lp.act_tile].digital(rm::OP_ACTIVATE, a_code[l], std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
-                                       lp.act_off, lp.deriv_off, fs_fwd, 1.0f);
+            drv[lp.act_unit].digital(rm::OP_ACTIVATE, a_code[l], std::uint32_t(lp.n_out), lp.y_sum_off, lp.act_off,
+                                     lp.act_off, lp.deriv_off, fs_fwd, 1.0f);
             if (l + 1 < L) feed_inputs(l + 1, lp.act_tile, lp.act_off, nullptr);
         }
         std::vector<std::int8_t> out(plan[L - 1].n_out);
-        tiles[plan[L - 1].act_tile].read_input(plan[L - 1].act_off, out.data(), out.size());
+        drv[plan[L - 1].act_unit].read_input(plan[L - 1].act_off, out.data(), out.size());
         return out;
     };
 
@@ -265,55 +220,49 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
         for (const auto& pt : plan[l].parts) acc[l].emplace_back(std::size_t(pt.r_end - pt.r_begin) * plan[l].n_out, 0.0f);
 
     auto hw_backward = [&](int label, const std::vector<std::int8_t>& out) {
-        LayerPlan& top = plan[L - 1];
+        const mlp::LayerPlan& top = plan[L - 1];
         for (int k = 0; k < top.n_out; ++k) buf[k] = to_code((k == label ? 1.0 : 0.0) - double(out[k]) / mi, t0.bits_out());
         hal.compute(3 * std::uint64_t(top.n_out));  // scale, subtract, round per output
-        tiles[top.act_tile].write_output(top.err_off, buf.data(), std::size_t(top.n_out));
+        drv[top.act_unit].write_output(top.err_off, buf.data(), std::size_t(top.n_out));
         float in_scale = 1.0f;
         for (int l = L - 1; l >= 0; --l) {
-            LayerPlan& lp = plan[l];
+            const mlp::LayerPlan& lp = plan[l];
             std::optional<Phase> ph;
             if (boot.arg("trace_detail", 0) != 0) ph.emplace(hal, "backward layer " + std::to_string(l));
-            TileDriver& at = tiles[lp.act_tile];
+            TileDriver& at = drv[lp.act_unit];
             const float m = at.digital(rm::OP_SCALE_BY_DERIV, a_code[l], std::uint32_t(lp.n_out), lp.err_off,
                                        lp.d8_off, lp.d4_off, lp.deriv_off, in_scale, 1.0f);
             if (m == 0.0f) break;  // nothing to propagate or learn below
-            // Deltas to the other parts' tiles.
+            // Deltas to the other parts' offsets (copied also when a part shares the act tile's buffers).
             for (std::size_t k = 1; k < lp.parts.size(); ++k) {
-                const Part& pt = lp.parts[k];
+                const mlp::Part& pt = lp.parts[k];
                 at.read_input(lp.d8_off, buf.data(), std::size_t(lp.n_out));
                 at.read_input(lp.d4_off, buf2.data(), std::size_t(lp.n_out));
-                tiles[pt.tile].write_input(pt.d8_off, buf.data(), std::size_t(lp.n_out));
-                tiles[pt.tile].write_input(pt.d4_off, buf2.data(), std::size_t(lp.n_out));
+                drv[pt.unit].write_input(pt.d8_off, buf.data(), std::size_t(lp.n_out));
+                drv[pt.unit].write_input(pt.d4_off, buf2.data(), std::size_t(lp.n_out));
             }
             if (l > 0) {  // backprop with the old weights, all parts at once
-                for (const auto& pt : lp.parts) {
-                    set_part(lp, pt);
-                    tiles[pt.tile].start_mvm(pt.d8_off, pt.z_off, fs_bwd);
-                }
-                for (const auto& pt : lp.parts) tiles[pt.tile].wait_done();
-                const LayerPlan& below = plan[l - 1];
+                run_parts(lp, [&](TileDriver& t, const mlp::Part& pt) { t.start_mvm(pt.d8_off, pt.z_off, fs_bwd); });
+                const mlp::LayerPlan& below = plan[l - 1];
                 for (const auto& pt : lp.parts) {  // gather z rows [0, n_in) on the layer below's act tile
                     const int n = std::min(pt.r_end, lp.n_in) - pt.r_begin;
                     if (n <= 0) continue;
                     if (pt.tile == below.act_tile && pt.z_off == below.err_off + std::uint32_t(pt.r_begin)) continue;
-                    tiles[pt.tile].read_output(pt.z_off, buf.data(), std::size_t(n));
-                    tiles[below.act_tile].write_output(below.err_off + std::uint32_t(pt.r_begin), buf.data(), std::size_t(n));
+                    drv[pt.unit].read_output(pt.z_off, buf.data(), std::size_t(n));
+                    drv[below.act_unit].write_output(below.err_off + std::uint32_t(pt.r_begin), buf.data(), std::size_t(n));
                 }
                 in_scale = fs_bwd * m;
             }
             if (batch == 1) {
-                for (const auto& pt : lp.parts) {
-                    set_part(lp, pt);
-                    tiles[pt.tile].start_opu(pt.in_off, pt.d4_off, float(lr * m));  // inputs span [-1, 1] x 1.0
-                }
-                for (const auto& pt : lp.parts) tiles[pt.tile].wait_done();
+                run_parts(lp, [&](TileDriver& t, const mlp::Part& pt) {
+                    t.start_opu(pt.in_off, pt.d4_off, float(lr * m));  // inputs span [-1, 1] x 1.0
+                });
             } else {  // accumulate what the OPU would have requested
                 at.read_input(lp.d4_off, buf2.data(), std::size_t(lp.n_out));
                 const int md = code_max(t0.bits_delta()), mx = code_max(t0.bits_x());
                 for (std::size_t k = 0; k < lp.parts.size(); ++k) {
-                    const Part& pt = lp.parts[k];
-                    tiles[pt.tile].read_input(pt.in_off, buf.data(), std::size_t(pt.r_end - pt.r_begin));
+                    const mlp::Part& pt = lp.parts[k];
+                    drv[pt.unit].read_input(pt.in_off, buf.data(), std::size_t(pt.r_end - pt.r_begin));
                     std::uint64_t ops = std::uint64_t(pt.r_end - pt.r_begin);  // a test per row
                     for (int i = 0; i < pt.r_end - pt.r_begin; ++i) {
                         if (!buf[i]) continue;
@@ -330,10 +279,10 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     auto flush_batch = [&]() {
         for (int l = 0; l < L; ++l)
             for (std::size_t k = 0; k < plan[l].parts.size(); ++k) {
-                const Part& pt = plan[l].parts[k];
+                const mlp::Part& pt = plan[l].parts[k];
                 hal.write_block(boot.dram_base, acc[l][k].data(), acc[l][k].size() * sizeof(float));
                 set_part(plan[l], pt);
-                tiles[pt.tile].update(boot.dram_base);
+                drv[pt.unit].update(boot.dram_base);
                 std::fill(acc[l][k].begin(), acc[l][k].end(), 0.0f);
                 hal.compute(acc[l][k].size());  // clearing the accumulator
             }
@@ -463,8 +412,8 @@ Report train_mlp(Hal& hal, const BootInfo& boot) {
     rep.metrics["float_test_accuracy"] = last.at("float_test_accuracy");
     rep.metrics["train_samples"] = double(n_train);
     rep.metrics["test_samples"] = double(n_test);
-    rep.metrics["tiles_used"] = 0;
-    for (const auto& s : space) rep.metrics["tiles_used"] += s.row_cursor > 0;
+    rep.metrics["tiles_used"] = placement.tiles_used;
+    rep.metrics["cores_used"] = placement.cores_used;
     for (int l = 0; l < L; ++l) rep.metrics["layer" + std::to_string(l) + ".parts"] = double(plan[l].parts.size());
     return rep;
 }

@@ -629,10 +629,10 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
             v.fail("/firmware/layers", "the " + s.dataset + " dataset needs " + std::to_string(dim) +
                                            " inputs and 10 outputs, e.g. [" + std::to_string(dim) + ", " +
                                            (dim == 64 ? "36" : "300") + ", 10]");
-        // Layers are cut into row chunks placed as blocks over the tiles (firmware/train_mlp.cpp).
+        // Layers are cut into row chunks placed as blocks over the tiles' cores (firmware/mlp_placement.h).
         long rows = 0, capacity = 0;
         int widest = 0;
-        for (const auto& t : s.tile_specs) capacity += t.rows, widest = std::max(widest, t.cols);
+        for (const auto& t : s.tile_specs) capacity += long(t.rows) * t.cores, widest = std::max(widest, t.cols);
         for (std::size_t l = 0; l + 1 < s.layers.size(); ++l) {
             rows += s.layers[l] + 1;
             if (s.layers[l + 1] > widest)
@@ -641,7 +641,7 @@ Scenario parse_scenario_checked(const json& doc, const std::string& file) {
         }
         if (rows > capacity)
             v.fail("/firmware/layers", "the layers need " + std::to_string(rows) + " rows (bias rows included), the " +
-                                           std::to_string(s.tiles) + " tile(s) have " + std::to_string(capacity));
+                                           std::to_string(s.tiles) + " tile(s)' cores have " + std::to_string(capacity));
         for (const auto& t : s.tile_specs) {
             const Validator tv = t.path == "/tile" ? v : v.for_tile(t.path);
             if (t.bits_x != t.bits_in) tv.fail("/tile/bits_x", "train_mlp reuses the forward input codes for the update: bits_x must equal bits_in");

@@ -1,6 +1,7 @@
 // Device-sensitivity checks of the reference (IJCNN 2016 via M18 §3.4 / T16), mini-batch, a layer
-// split over two tiles, and one Fashion-MNIST epoch. Variations are written as temporary
-// scenarios derived from the committed presets (traces off to keep the suite fast).
+// split over two tiles (also wrapping round them) or two cores of one tile, and one Fashion-MNIST
+// epoch. Variations are written as temporary scenarios derived from the committed presets (traces
+// off to keep the suite fast).
 #include <cmath>
 #include <map>
 #include <string>
@@ -84,6 +85,53 @@ TEST(TrainingSweeps, LayersSplitOverTwoTilesTrainLikeOneTile) {
         EXPECT_EQ(n["mvm"], 10 * 3823.0) << tile;
         EXPECT_EQ(n["opu"], 10 * 3823.0 * 2) << tile;
     }
+}
+
+// Tiles of 24 and 80 rows: the 65 x 36 hidden layer fills the second tile, and the 37 x 10 output
+// layer only fits in three parts, round robin tile0, tile1, tile0. The two parts on tile0 cannot
+// be in flight together: firmware finishes the first before it issues the second (it used to
+// issue both, and the second command's interrupt never came).
+TEST(TrainingSweeps, ALayerWrappingRoundTheTilesRunsItsPartsOnOneTileInTurn) {
+    json s = preset("digits-two-tile-split");
+    s["tile"]["rows"] = 128;
+    s["tile"]["cols"] = 128;
+    s["platform"]["tiles"] = json::array({{{"rows", 24}}, {{"rows", 80}}});
+    s["firmware"]["epochs"] = 1;
+    s["firmware"]["train_limit"] = 300;
+    s["firmware"]["test_limit"] = 100;
+    const json r = run(s, "wrap");
+    EXPECT_EQ(r["status"], "ok") << r["firmware"]["error"];
+    EXPECT_EQ(r["firmware"]["metrics"]["layer0.parts"], 1.0);
+    EXPECT_EQ(r["firmware"]["metrics"]["layer1.parts"], 3.0);
+    std::map<std::string, double> vmm;
+    for (const auto& k : r["kernels"])
+        if (k["kernel"] == "vmm") vmm[k["tile"].get<std::string>()] = k["count"].get<double>();
+    EXPECT_EQ(vmm["tile0"], 2 * 400.0);      // two parts of the output layer per sample
+    EXPECT_EQ(vmm["tile1"], 2 * 400.0);      // the hidden layer and one part of the output layer
+}
+
+// The two-tile split moved onto one tile of two 64x64 cores: the same parts (core-major units:
+// tile0.core0, tile0.core1 take what tile0 and tile1 took), one physical tile doing both tiles'
+// kernels, the parts of a layer in flight on both cores at once, so about the two tiles' time. The
+// device is ideal and noise-free, so the accuracies are the two-tile run's.
+TEST(TrainingSweeps, LayersSplitOverTwoCoresOfOneTileTrainLikeTwoTiles) {
+    json s = preset("digits-two-tile-split");
+    s["firmware"]["epochs"] = 2;
+    const json tiles = run(s, "split-2t1c");
+    s["platform"]["tiles"] = 1;
+    s["tile"]["cores"] = 2;
+    const json cores = run(s, "split-1t2c");
+    EXPECT_EQ(cores["firmware"]["metrics"]["tiles_used"], 1.0);
+    EXPECT_EQ(cores["firmware"]["metrics"]["cores_used"], 2.0);
+    EXPECT_EQ(tiles["firmware"]["metrics"]["cores_used"], 2.0);
+    for (const char* k : {"layer0.parts", "layer1.parts"}) EXPECT_EQ(cores["firmware"]["metrics"][k], 2.0) << k;
+    for (std::size_t e = 0; e < 2; ++e)
+        for (const char* k : {"train_accuracy", "test_accuracy"})
+            EXPECT_EQ(cores["training"]["epochs"][e][k], tiles["training"]["epochs"][e][k]) << k << " epoch " << e;
+    for (const auto& k : cores["kernels"])
+        if (k["kernel"] == "vmm") EXPECT_EQ(k["count"], 2 * (3823.0 + 1797) * 2 * 2);  // epochs x samples x layers x parts
+    const double t1 = cores["sim_time_ns"].get<double>(), t2 = tiles["sim_time_ns"].get<double>();
+    EXPECT_LT(t1, 1.05 * t2) << "one tile of two cores " << t1 << " ns, two tiles " << t2 << " ns";
 }
 
 TEST(TrainingSweeps, FashionMnistOneEpoch) {

@@ -197,6 +197,17 @@ TEST(Scenario, ArchitectureFieldsReachEachTilesSpec) {
     EXPECT_EQ(list.tile(1).du_lanes, 64);  // from /tile
 }
 
+// train_mlp places layer blocks on every core of every tile: a tile's cores add to the rows.
+TEST(Scenario, LayersMayFillEveryCoreOfATile) {
+    auto doc = [](int cores) {
+        return json{{"tile", {{"rows", 64}, {"cols", 64}, {"cores", cores}}},
+                    {"firmware", {{"program", "train_mlp"}, {"dataset", "digits"}, {"layers", {64, 36, 10}}}}};
+    };
+    EXPECT_EQ(error_of(doc(2)), "");
+    EXPECT_EQ(error_of(doc(1)),
+              "s.json: /firmware/layers: the layers need 102 rows (bias rows included), the 1 tile(s)' cores have 64");
+}
+
 // A buffer holds at least one vector of max(rows, cols) codes, and at most the window's 64 KiB.
 TEST(Scenario, BuffersHoldOneVectorAndFitTheWindow) {
     auto doc = [](int rows, int cols, const char* key, int bytes) {
