@@ -200,3 +200,78 @@ TEST(Architecture, BadArchitectureFieldsAreExit2AndWriteNothing) {
     }
     EXPECT_EQ(n, 10);
 }
+
+namespace {
+json short_scenario(const std::string& name) {
+    std::ifstream in(kScenarios / "architecture" / (name + ".json"));
+    json doc = json::parse(in);
+    doc["firmware"]["epochs"] = 1;
+    doc["firmware"]["train_limit"] = 200;
+    doc["firmware"]["test_limit"] = 100;
+    return doc;
+}
+double area_of(const json& s, const std::string& comp) {
+    return s.at("area").at("tile0").at("components_um2").at(comp).get<double>();
+}
+}  // namespace
+
+// One platform of an analog ReRAM tile and an SRAM tile trains with the same firmware: the hidden
+// layer runs on the analog tile (its ADC, array and drivers are charged), the output layer on the
+// SRAM tile (its macro and MACs), and the platform tracks its float twin.
+TEST(Architecture, MixedPlatformRunsTheLayersOnBothTileKinds) {
+    const json s = run(short_scenario("mixed-analog-sram"), "mixed");
+    const json& comp = s.at("energy").at("by_component_nj");
+    for (const char* c : {"tile0.adc", "tile0.array", "tile0.temporal_driver", "tile1.sram_macro", "tile1.mac"}) {
+        double nj = 0;  // by kernel
+        if (comp.contains(c))
+            for (const auto& [k, v] : comp.at(c).items()) nj += v.get<double>();
+        EXPECT_GT(nj, 0.0) << c;
+    }
+    for (const char* c : {"tile0.sram_macro", "tile1.adc"}) EXPECT_FALSE(comp.contains(c)) << c;
+    std::map<std::string, double> vmm;
+    for (const auto& k : s.at("kernels"))
+        if (k.at("kernel") == "vmm") vmm[k.at("tile")] = k.at("count").get<double>();
+    EXPECT_EQ(vmm["tile0"], 300.0);  // one forward pass per training and test sample on each layer
+    EXPECT_EQ(vmm["tile1"], 300.0);
+    const json& m = s.at("firmware").at("metrics");
+    EXPECT_EQ(m.at("tiles_used").get<double>(), 2.0);
+    EXPECT_NEAR(m.at("test_accuracy").get<double>(), m.at("float_test_accuracy").get<double>(), 0.1);
+}
+
+// Four 64x64 cores of one tile: the 65-row hidden layer is cut into two parts on cores 0 and 1,
+// which run each sample's VMM at the same time (their slices on the trace overlap); the output
+// layer sits on core 2. Sharing one ADC bank leaves the numerics and the energy as they are,
+// makes the run longer (the two parts' conversions take turns) and has one bank's comparators
+// (64 columns x 5.7 um2, M18 Table II) instead of four.
+TEST(Architecture, CoresOfOneTileRunALayersPartsAtOnce) {
+    const fs::path w = e2e::scratch("arch-cores4");
+    const auto r = e2e::run_doc(short_scenario("cores-4"), w);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json s = e2e::summary(w / "out");
+    const json& m = s.at("firmware").at("metrics");
+    EXPECT_EQ(m.at("cores_used").get<double>(), 3.0);
+    EXPECT_EQ(m.at("layer0.parts").get<double>(), 2.0);
+    const json trace = json::parse(e2e::slurp(w / "out" / "trace.json"));
+    std::map<std::pair<int, int>, std::string> thread;
+    for (const auto& e : trace.at("traceEvents"))
+        if (e.at("ph") == "M" && e.at("name") == "thread_name") thread[{e.at("pid"), e.at("tid")}] = e.at("args").at("name");
+    std::map<std::string, std::vector<std::pair<double, double>>> vmm;
+    for (const auto& e : trace.at("traceEvents"))
+        if (e.at("ph") == "X" && e.at("name") == "vmm")
+            vmm[thread[{e.at("pid"), e.at("tid")}]].push_back({e.at("ts"), e.at("ts").get<double>() + e.at("dur").get<double>()});
+    ASSERT_EQ(vmm["core0"].size(), 300u);
+    ASSERT_EQ(vmm["core1"].size(), 300u);
+    int overlapping = 0;
+    for (std::size_t k = 0; k < 300; ++k)
+        overlapping += vmm["core0"][k].first < vmm["core1"][k].second && vmm["core1"][k].first < vmm["core0"][k].second;
+    EXPECT_EQ(overlapping, 300);
+
+    json shared_doc = short_scenario("cores-4-shared-adc");
+    const json shared = run(shared_doc, "cores4-shared");
+    EXPECT_NEAR(area_of(s, "adc"), 4 * 64 * 5.7, 1e-9);
+    EXPECT_NEAR(area_of(shared, "adc"), 64 * 5.7, 1e-9);
+    EXPECT_EQ(shared.at("firmware").at("metrics").at("test_accuracy"), m.at("test_accuracy"));
+    EXPECT_NEAR(shared.at("energy").at("total_nj").get<double>(), s.at("energy").at("total_nj").get<double>(),
+                1e-9 * s.at("energy").at("total_nj").get<double>());
+    EXPECT_GT(shared.at("sim_time_ns").get<double>(), s.at("sim_time_ns").get<double>());
+}
