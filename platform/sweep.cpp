@@ -141,6 +141,33 @@ void absolute_luts(json& d, const std::string& base_path) {
     }
 }
 
+// Sets the field at JSON pointer `ptr` (already checked well formed): missing objects on the way
+// are created, a list is only indexed inside its length (json's operator[] would create or grow a
+// list up to any index a number in the path names). False when the path cannot be set.
+bool set_field(json& d, const std::string& ptr, const json& v) {
+    json* n = &d;
+    for (std::size_t at = 1; at <= ptr.size();) {
+        const std::size_t end = std::min(ptr.find('/', at), ptr.size());
+        std::string tok = ptr.substr(at, end - at);
+        for (std::size_t i = 0; (i = tok.find("~1", i)) != std::string::npos;) tok.replace(i, 2, "/");
+        for (std::size_t i = 0; (i = tok.find("~0", i)) != std::string::npos; ++i) tok.replace(i, 2, "~");
+        if (n->is_null()) *n = json::object();
+        if (n->is_object()) {
+            n = &(*n)[tok];
+        } else if (n->is_array()) {
+            if (tok.empty() || tok.size() > 9 || tok.find_first_not_of("0123456789") != std::string::npos) return false;
+            const std::size_t k = std::stoul(tok);
+            if (k >= n->size()) return false;
+            n = &(*n)[k];
+        } else {
+            return false;
+        }
+        at = end + 1;
+    }
+    *n = v;
+    return true;
+}
+
 // The scenario one point runs: the base with the point's values set, its own name, no VCD or
 // trace (sweeps want numbers). A pointer that cannot be set (it goes through a number or a
 // list) is a ScenarioError.
@@ -148,12 +175,9 @@ json point_doc(const json& base, const SweepPoint& pt, const std::string& name, 
                const std::string& file) {
     json d = base;
     for (const auto& [k, v] : pt.values) {
-        try {
-            d[json::json_pointer(k)] = v;
-        } catch (const json::exception&) {
+        if (k.empty() || !set_field(d, k, v))
             throw ScenarioError(file + ": " + k + ": cannot set this field in the base scenario (a part of the path is "
-                                "not an object)");
-        }
+                                "not an object, or indexes past the end of a list)");
     }
     try {
         d["name"] = name + "-" + std::to_string(pt.id);

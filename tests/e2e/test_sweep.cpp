@@ -200,6 +200,15 @@ TEST(Sweep, BadSpecsAreInputErrors) {
     const auto r3 = e2e::xbar("sweep '" + (w / "bad3.json").string() + "'", w / "r3");
     EXPECT_EQ(r3.exit_code, 2);
     EXPECT_NE(r3.err.find("all zip lists must have the same length"), std::string::npos) << r3.err;
+    // A number in the path where the base has no list names a key, not a 55-billion-entry list
+    // (found by the sweep fuzzer); an index past the end of a list cannot be set.
+    std::ofstream(w / "bad4.json") << R"({"scenario": "base.json", "grid": {"/tile/bits/55555555777": [4, 6]}})";
+    const auto r4 = e2e::xbar("sweep '" + (w / "bad4.json").string() + "'", w / "r4");
+    EXPECT_EQ(r4.exit_code, 2) << r4.err;
+    std::ofstream(w / "bad5.json") << R"({"scenario": "base.json", "grid": {"/seed/3": [4, 6]}})";
+    const auto r5 = e2e::xbar("sweep '" + (w / "bad5.json").string() + "'", w / "r5");
+    EXPECT_EQ(r5.exit_code, 2) << r5.err;
+    EXPECT_NE(r5.err.find("/seed/3: cannot set this field"), std::string::npos) << r5.err;
     EXPECT_FALSE(fs::exists(w / "o1"));
 }
 
